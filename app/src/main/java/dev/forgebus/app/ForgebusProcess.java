@@ -1,0 +1,121 @@
+package dev.forgebus.app;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.forgebus.broker.BrokerSettings;
+import dev.forgebus.broker.EmbeddedKafkaBroker;
+import dev.forgebus.common.config.ForgebusConfig;
+import dev.forgebus.common.config.ModuleId;
+import dev.forgebus.common.health.ReadinessCheck;
+import dev.forgebus.common.kafka.KafkaReachability;
+import dev.forgebus.common.kafka.TopicNames;
+import dev.forgebus.common.kafka.TopicProvisioner;
+import dev.forgebus.common.metrics.MetricsRegistry;
+import dev.forgebus.gateway.Gateway;
+import dev.forgebus.gateway.HttpServer;
+import io.javalin.config.RoutesConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+/**
+ * The parts one {@code forgebus} process runs, started in dependency order and closed in the
+ * reverse order: embedded broker (when configured), topics, roles, then the HTTP server, so
+ * that {@code /ready} can only answer 200 once the work behind it exists.
+ */
+final class ForgebusProcess implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ForgebusProcess.class);
+    /** Under GitHub's 10 s delivery timeout, leaving room for the network. */
+    static final Duration ACK_TIMEOUT = Duration.ofSeconds(5);
+
+    private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
+    private HttpServer http;
+    private volatile boolean closed;
+
+    private ForgebusProcess() {
+    }
+
+    /**
+     * @param dataDir      where the embedded broker keeps its log; ignored with an external cluster
+     * @param withEmbedded start the embedded broker when the config names no cluster
+     */
+    static ForgebusProcess start(ForgebusConfig config, Path dataDir, boolean withEmbedded, boolean withGateway) {
+        ForgebusProcess process = new ForgebusProcess();
+        try {
+            process.startParts(config, dataDir, withEmbedded, withGateway);
+            return process;
+        } catch (RuntimeException e) {
+            process.close();
+            throw e;
+        }
+    }
+
+    private void startParts(ForgebusConfig config, Path dataDir, boolean withEmbedded, boolean withGateway) {
+        long maxRecordBytes = Limits.maxRecordBytes(config.server().maxBodyBytes());
+        String bootstrap = Limits.bootstrapServers(config);
+        if (withEmbedded && config.kafka().embedded()) {
+            EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(new BrokerSettings(
+                    dataDir.resolve("kafka"), config.kafka().embeddedPort(), 0, maxRecordBytes, Map.of()));
+            toClose.push(broker);
+            bootstrap = broker.bootstrapServers();
+            LOG.info("embedded Kafka broker listening on {} (data in {})", bootstrap, dataDir.resolve("kafka"));
+        }
+        Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                AdminClientConfig.CLIENT_ID_CONFIG, "forgebus-admin",
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000));
+        toClose.push(admin);
+        TopicNames topics = new TopicNames(config.kafka().topicPrefix());
+        List<String> moduleIds = java.util.Arrays.stream(ModuleId.values()).map(ModuleId::id).toList();
+        new TopicProvisioner(admin, config.kafka().partitions(), config.kafka().replicationFactor(), maxRecordBytes)
+                .ensure(TopicProvisioner.allTopics(topics, moduleIds), 30_000);
+
+        PrometheusMeterRegistry registry = MetricsRegistry.create();
+        KafkaReachability kafka = new KafkaReachability(admin, Duration.ofSeconds(2), Duration.ofSeconds(1), Clock.systemUTC());
+        List<ReadinessCheck> checks = new ArrayList<>();
+        checks.add(() -> {
+            KafkaReachability.Status s = kafka.check();
+            return s.reachable() ? ReadinessCheck.Status.ok() : ReadinessCheck.Status.notReady(s.reason());
+        });
+        List<Consumer<RoutesConfig>> routes = new ArrayList<>();
+        if (withGateway) {
+            Gateway gateway = Gateway.create(config, bootstrap, ACK_TIMEOUT, registry);
+            toClose.push(gateway);
+            routes.add(gateway::registerRoutes);
+        }
+        http = HttpServer.start(config.server().port(), registry, checks, routes);
+        toClose.push(http);
+        LOG.info("forgebus listening on port {}", http.port());
+    }
+
+    int httpPort() {
+        return http.port();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        while (!toClose.isEmpty()) {
+            AutoCloseable part = toClose.pop();
+            try {
+                part.close();
+            } catch (Exception e) {
+                LOG.warn("error while stopping {}: {}", part.getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package dev.forgebus.app;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+import dev.forgebus.common.config.ForgebusConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code forgebus gateway}: the ingress gateway alone, against a running cluster. */
+@Command(name = "gateway", mixinStandardHelpOptions = true,
+        description = "Run the ingress gateway alone against Kafka (kafka.bootstrap_servers, or the broker of a local `run`).")
+final class GatewayCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOption config;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        ForgebusConfig loaded = config.load();
+        return RoleRunner.runUntilStopped(() -> ForgebusProcess.start(loaded, Path.of("."), false, true));
+    }
+}

@@ -1,0 +1,29 @@
+package dev.forgebus.app;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code forgebus} executable: one jar, every role (SPEC 3). */
+@Command(name = "forgebus", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "Event-driven repository automation for GitHub, Forgejo and Gitea, on Kafka.",
+        subcommands = {RunCommand.class, GatewayCommand.class, RoleCommands.Dedup.class, RoleCommands.Workers.class,
+                RoleCommands.Scheduler.class, ConfigCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs a command line and returns its exit code; user mistakes give one line on stderr. */
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof UserError) {
+                cmd.getErr().println("forgebus: " + e.getMessage());
+                return 1;
+            }
+            throw e;
+        });
+        return cli.execute(args);
+    }
+}

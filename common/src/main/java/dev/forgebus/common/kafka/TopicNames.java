@@ -1,0 +1,42 @@
+package dev.forgebus.common.kafka;
+
+import java.util.Objects;
+
+/**
+ * The names of Forgebus topics (SPEC 5), derived from one configurable prefix so that two
+ * installations can share a cluster.
+ */
+public record TopicNames(String prefix) {
+
+    public TopicNames {
+        Objects.requireNonNull(prefix, "prefix");
+        if (prefix.isBlank() || !prefix.matches("[A-Za-z0-9._-]+")) {
+            throw new IllegalArgumentException("topic prefix must be letters, digits, '.', '_' or '-': '" + prefix + "'");
+        }
+    }
+
+    /** Verified webhook bodies, byte for byte as received. */
+    public String raw() {
+        return prefix + ".raw";
+    }
+
+    /** Every unique event as a JSON envelope with its routing decision. */
+    public String events() {
+        return prefix + ".events";
+    }
+
+    /** Work items of one module. */
+    public String work(String moduleId) {
+        return prefix + ".work." + moduleId;
+    }
+
+    /** Dead letters of one module. */
+    public String deadLetters(String moduleId) {
+        return prefix + ".dlq." + moduleId;
+    }
+
+    /** The record-header name for a Forgebus header suffix such as {@code delivery-id}. */
+    public String header(String suffix) {
+        return prefix + "." + suffix;
+    }
+}

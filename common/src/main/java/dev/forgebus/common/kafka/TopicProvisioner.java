@@ -1,0 +1,91 @@
+package dev.forgebus.common.kafka;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the topics of SPEC 5 when they are missing. Existing topics are left as they are:
+ * an operator may have tuned them, and changing partition counts would reorder keys.
+ */
+public final class TopicProvisioner {
+    private static final Logger LOG = LoggerFactory.getLogger(TopicProvisioner.class);
+
+    private final Admin admin;
+    private final int partitions;
+    private final short replicationFactor;
+    private final long maxMessageBytes;
+
+    /**
+     * @param maxMessageBytes the largest record a topic accepts; webhook bodies reach 25 MiB,
+     *                        far over Kafka's 1 MB default, and envelopes embed them.
+     */
+    public TopicProvisioner(Admin admin, int partitions, short replicationFactor, long maxMessageBytes) {
+        this.admin = admin;
+        this.partitions = partitions;
+        this.replicationFactor = replicationFactor;
+        this.maxMessageBytes = maxMessageBytes;
+    }
+
+    /** Every topic name of SPEC 5 for the given module ids. */
+    public static List<String> allTopics(TopicNames names, List<String> moduleIds) {
+        List<String> topics = new ArrayList<>();
+        topics.add(names.raw());
+        topics.add(names.events());
+        for (String module : moduleIds) {
+            topics.add(names.work(module));
+            topics.add(names.deadLetters(module));
+        }
+        return topics;
+    }
+
+    /** Creates the missing topics; returns the names it created. */
+    public List<String> ensure(List<String> topics, long timeoutMillis) {
+        try {
+            Set<String> existing = admin.listTopics().names().get(timeoutMillis, TimeUnit.MILLISECONDS);
+            List<NewTopic> missing = topics.stream()
+                    .filter(t -> !existing.contains(t))
+                    .map(this::newTopic)
+                    .toList();
+            if (missing.isEmpty()) {
+                return List.of();
+            }
+            List<String> created = new ArrayList<>();
+            var result = admin.createTopics(missing);
+            for (var entry : result.values().entrySet()) {
+                try {
+                    entry.getValue().get(timeoutMillis, TimeUnit.MILLISECONDS);
+                    created.add(entry.getKey());
+                } catch (ExecutionException e) {
+                    // Another replica of a role may have created it a moment ago: that is fine.
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("cannot create topic " + entry.getKey() + ": " + e.getCause().getMessage(), e.getCause());
+                    }
+                }
+            }
+            LOG.info("created topics {}", created);
+            return created;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot list or create topics: " + e.getMessage(), e);
+        }
+    }
+
+    private NewTopic newTopic(String name) {
+        return new NewTopic(name, partitions, replicationFactor)
+                .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Long.toString(maxMessageBytes)));
+    }
+}

@@ -1,0 +1,172 @@
+package dev.forgebus.gateway;
+
+import java.io.IOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.forgebus.common.config.ForgeConfig;
+import dev.forgebus.common.config.ForgebusConfig;
+import dev.forgebus.common.kafka.RecordKeys;
+import io.javalin.http.Context;
+
+/**
+ * {@code POST /webhooks/{forgeId}[/{org}]} (SPEC 4): check size, headers and signature of a
+ * delivery, write its exact bytes to {@code forgebus.raw}, answer 202 once Kafka acknowledged.
+ * It calls no forge API and keeps no state: any number of gateways may run side by side.
+ */
+final class WebhookHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookHandler.class);
+    private static final Pattern EVENT_NAME = Pattern.compile("[a-z][a-z0-9_.]{0,63}");
+    private static final Pattern DELIVERY_ID = Pattern.compile("[A-Za-z0-9._:@+=-]{1,200}");
+    private static final String FORM = "application/x-www-form-urlencoded";
+
+    private final ForgebusConfig config;
+    private final SecretPolicy secretPolicy;
+    private final RawEventPublisher publisher;
+    private final GatewayMetrics metrics;
+    private final ObjectMapper mapper;
+    private final Clock clock;
+
+    WebhookHandler(ForgebusConfig config, RawEventPublisher publisher, GatewayMetrics metrics, Clock clock) {
+        this.config = config;
+        this.secretPolicy = new SecretPolicy(config);
+        this.publisher = publisher;
+        this.metrics = metrics;
+        this.mapper = PayloadFacts.mapperFor(config.server().maxBodyBytes());
+        this.clock = clock;
+    }
+
+    void handle(Context ctx) throws IOException {
+        Instant receivedAt = clock.instant();
+        ForgeConfig forge = config.forges().get(ctx.pathParam("forgeId"));
+        if (forge == null) {
+            throw reject(404, "unknown_forge", GatewayMetrics.UNKNOWN_FORGE, "no forge with this id is configured");
+        }
+        String forgeId = forge.id();
+        metrics.received(forgeId);
+        ForgeDialect dialect = ForgeDialect.of(forge.type());
+        Optional<String> pathOrg = Optional.ofNullable(ctx.pathParamMap().get("org"));
+
+        byte[] body = readBody(ctx, forgeId);
+        String event = firstNonEmpty(ctx, dialect.eventHeaders())
+                .orElseThrow(() -> reject(400, "missing_event", forgeId, "missing event header " + dialect.eventHeaders().get(0)));
+        if (!EVENT_NAME.matcher(event).matches()) {
+            throw reject(400, "invalid_event", forgeId, "the event header is not an event name");
+        }
+
+        boolean form = Optional.ofNullable(ctx.contentType()).orElse("").toLowerCase(Locale.ROOT).startsWith(FORM);
+        byte[] json = form
+                ? FormPayload.extract(body).orElseThrow(() -> reject(400, "malformed_body", forgeId, "form delivery without a payload field"))
+                : body;
+        byte[] signed = form && dialect.signsFormPayloadOnly() ? json : body;
+
+        PayloadFacts facts = null;
+        String malformed = null;
+        try {
+            facts = PayloadFacts.read(json, mapper);
+        } catch (PayloadFacts.MalformedPayloadException e) {
+            malformed = e.getMessage();
+        }
+        Optional<String> owner = facts == null ? Optional.empty() : facts.owner();
+        // Authenticate before telling the sender anything about its body.
+        authenticate(ctx, forge, dialect, pathOrg, owner, signed);
+        if (malformed != null) {
+            throw reject(400, "malformed_body", forgeId, malformed);
+        }
+
+        String deliveryId = firstNonEmpty(ctx, dialect.deliveryIdHeaders()).orElseGet(() -> "sha256:" + sha256Hex(json));
+        if (!DELIVERY_ID.matcher(deliveryId).matches()) {
+            throw reject(400, "invalid_delivery_id", forgeId, "the delivery id header has characters a delivery id never has");
+        }
+        String key = RecordKeys.of(forgeId, owner.orElse(null), facts.repo().orElse(null));
+        RawDelivery delivery = new RawDelivery(key, forgeId, forge.type(), deliveryId, event, receivedAt, "application/json", json);
+        publish(ctx, delivery);
+    }
+
+    private byte[] readBody(Context ctx, String forgeId) throws IOException {
+        long max = config.server().maxBodyBytes();
+        try {
+            return BoundedBody.read(ctx.req().getInputStream(), ctx.req().getContentLengthLong(), max);
+        } catch (BoundedBody.TooLargeException e) {
+            throw reject(413, "too_large", forgeId, "body larger than " + max + " bytes");
+        }
+    }
+
+    private void authenticate(Context ctx, ForgeConfig forge, ForgeDialect dialect, Optional<String> pathOrg,
+                              Optional<String> owner, byte[] signed) {
+        String forgeId = forge.id();
+        switch (secretPolicy.requirementFor(forge, pathOrg, owner)) {
+            case SecretPolicy.Requirement.Refused r -> throw reject(401, "no_secret", forgeId, r.reason());
+            case SecretPolicy.Requirement.Unsigned u -> LOG.debug("accepting an unsigned delivery for {} (insecure_no_signature)", u.scope());
+            case SecretPolicy.Requirement.Signed s -> {
+                switch (SignatureVerifier.verify(dialect, ctx::header, signed, s.secrets())) {
+                    case SignatureVerifier.Verdict.Valid v -> {
+                    }
+                    case SignatureVerifier.Verdict.Missing m ->
+                            throw reject(401, "missing_signature", forgeId, "missing signature header " + dialect.signatureHeaders().get(0).name());
+                    case SignatureVerifier.Verdict.Malformed m ->
+                            throw reject(401, "malformed_signature", forgeId, m.header() + ": " + m.reason());
+                    case SignatureVerifier.Verdict.Mismatch m ->
+                            throw reject(401, "bad_signature", forgeId, m.header() + " does not match the body");
+                }
+            }
+        }
+    }
+
+    private void publish(Context ctx, RawDelivery delivery) {
+        long start = System.nanoTime();
+        try {
+            publisher.publish(delivery);
+        } catch (RawEventPublisher.NotAcknowledgedException e) {
+            LOG.warn("delivery {} of forge {} not acknowledged by Kafka: {}", delivery.deliveryId(), delivery.forgeId(), e.getMessage());
+            throw reject(503, "kafka_unavailable", delivery.forgeId(), "Kafka did not acknowledge the delivery in time; redeliver it");
+        }
+        metrics.produceLatency(delivery.forgeId(), Duration.ofNanos(System.nanoTime() - start));
+        metrics.accepted(delivery.forgeId(), delivery.event());
+        JsonResponses.write(ctx, 202, Map.of("status", "accepted", "delivery", delivery.deliveryId()));
+    }
+
+    private static Optional<String> firstNonEmpty(Context ctx, List<String> headers) {
+        for (String name : headers) {
+            String value = ctx.header(name);
+            if (value != null && !value.isBlank()) {
+                return Optional.of(value.trim());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String sha256Hex(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Counts and logs a refusal; called by the single exception mapper of the routes. */
+    void rejected(WebhookRejection e) {
+        metrics.rejected(e.forgeTag(), e.reason());
+        if (e.status() != 503) {
+            LOG.info("refused a delivery for forge {}: {} ({})", e.forgeTag(), e.reason(), e.getMessage());
+        }
+    }
+
+    private WebhookRejection reject(int status, String reason, String forgeTag, String message) {
+        return new WebhookRejection(status, reason, forgeTag, message);
+    }
+}
