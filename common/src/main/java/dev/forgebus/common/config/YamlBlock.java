@@ -63,22 +63,29 @@ final class YamlBlock {
             reader.problem(node, path, "expected a mapping of keys, got " + NodeReader.kindOf(node));
             return Optional.empty();
         }
-        Map<String, Entry> entries = new LinkedHashMap<>();
-        collect(reader, mapping, path, allowed, misplaced, entries, true);
-        return Optional.of(new YamlBlock(reader, path, line, entries));
+        return Optional.of(new YamlBlock(reader, path, line, collect(reader, mapping, path, allowed, misplaced)));
     }
 
     static YamlBlock empty(NodeReader reader, String path, int line) {
         return new YamlBlock(reader, path, line, new LinkedHashMap<>());
     }
 
-    private static void collect(NodeReader reader, MappingNode mapping, String path, List<String> allowed,
-                                Map<String, String> misplaced, Map<String, Entry> entries, boolean explicit) {
+    private static Map<String, Entry> collect(NodeReader reader, MappingNode mapping, String path, List<String> allowed,
+                                              Map<String, String> misplaced) {
+        Map<String, Entry> explicit = new LinkedHashMap<>();
+        Map<String, Entry> merged = new LinkedHashMap<>();
         for (NodeTuple tuple : mapping.getValue()) {
             Node keyNode = tuple.getKeyNode();
             if (keyNode.getTag().equals(Tag.MERGE)) {
-                // YAML's '<<: *defaults': the merged keys are weaker than the ones written here.
-                mergeKeys(reader, tuple.getValueNode(), path, allowed, misplaced, entries);
+                // YAML's '<<: *defaults': merged keys are weaker than the ones written here.
+                Node value = tuple.getValueNode();
+                for (Node source : value instanceof SequenceNode s ? s.getValue() : List.of(value)) {
+                    if (source instanceof MappingNode m) {
+                        collect(reader, m, path, allowed, misplaced).forEach(merged::putIfAbsent);
+                    } else {
+                        reader.problems().add(source, "'<<' merges a mapping" + under(path) + ", got " + NodeReader.kindOf(source));
+                    }
+                }
                 continue;
             }
             if (!(keyNode instanceof ScalarNode key) || NodeReader.isNull(keyNode)) {
@@ -86,34 +93,21 @@ final class YamlBlock {
                 continue;
             }
             String name = key.getValue();
-            Entry existing = entries.get(name);
-            if (existing != null && explicit && !existing.parentPath().equals("<<")) {
+            Entry first = explicit.get(name);
+            if (first != null) {
                 reader.problems().add(key, "duplicate key '" + name + "'" + under(path) + " (first at line "
-                        + ConfigProblems.lineOf(existing.key()) + ")");
+                        + ConfigProblems.lineOf(first.key()) + ")");
             } else if (misplaced.containsKey(name)) {
                 reader.problems().add(key, misplaced.get(name));
             } else if (!allowed.contains(name)) {
                 reader.problems().add(key, "unknown key '" + name + "'" + under(path) + " (allowed: "
                         + String.join(", ", allowed) + ")");
-            } else if (existing == null || explicit) {
-                entries.put(name, new Entry(key, tuple.getValueNode(), explicit ? path : "<<"));
-            }
-        }
-        if (explicit) {
-            entries.replaceAll((name, e) -> e.parentPath().equals("<<") ? new Entry(e.key(), e.value(), path) : e);
-        }
-    }
-
-    private static void mergeKeys(NodeReader reader, Node value, String path, List<String> allowed,
-                                  Map<String, String> misplaced, Map<String, Entry> entries) {
-        List<Node> sources = value instanceof SequenceNode s ? s.getValue() : List.of(value);
-        for (Node source : sources) {
-            if (source instanceof MappingNode m) {
-                collect(reader, m, path, allowed, misplaced, entries, false);
             } else {
-                reader.problems().add(source, "'<<' merges a mapping" + under(path) + ", got " + NodeReader.kindOf(source));
+                explicit.put(name, new Entry(key, tuple.getValueNode(), path));
             }
         }
+        merged.forEach(explicit::putIfAbsent);
+        return explicit;
     }
 
     private static String under(String path) {
