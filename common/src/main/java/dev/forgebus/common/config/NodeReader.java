@@ -54,7 +54,7 @@ final class NodeReader {
     }
 
     void problem(Node node, String path, String message) {
-        problems.add(node, path + ": " + message);
+        problems.add(node, (path.isEmpty() ? "the file" : path) + ": " + message);
     }
 
     /** Absent, {@code ~}, {@code null} or nothing after the colon: "not set". */

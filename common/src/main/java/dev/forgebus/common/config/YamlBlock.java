@@ -29,6 +29,9 @@ import org.yaml.snakeyaml.nodes.Tag;
  */
 final class YamlBlock {
 
+    /** For mappings whose keys are names chosen by the operator (forge ids, org names, ...). */
+    static final List<String> ANY_KEY = List.of();
+
     private record Entry(ScalarNode key, Node value, String parentPath) {
     }
 
@@ -51,8 +54,8 @@ final class YamlBlock {
     /**
      * @param node      the mapping; not set reads as an empty block
      * @param line      where the block is declared (its key's line), for "missing key" problems
-     * @param misplaced keys that are not allowed here but are valid elsewhere, with the message
-     *                  saying where they belong
+     * @param misplaced keys that are not allowed here but are valid elsewhere, with the reason
+     *                  and where they belong
      */
     static Optional<YamlBlock> open(NodeReader reader, Node node, String path, int line, List<String> allowed,
                                     Map<String, String> misplaced) {
@@ -93,13 +96,17 @@ final class YamlBlock {
                 continue;
             }
             String name = key.getValue();
+            if (path.isEmpty() && name.startsWith("x-")) {
+                // As in docker-compose: top-level x-* keys hold anchors to reuse (&defaults), nothing else.
+                continue;
+            }
             Entry first = explicit.get(name);
             if (first != null) {
                 reader.problems().add(key, "duplicate key '" + name + "'" + under(path) + " (first at line "
                         + ConfigProblems.lineOf(first.key()) + ")");
             } else if (misplaced.containsKey(name)) {
-                reader.problems().add(key, misplaced.get(name));
-            } else if (!allowed.contains(name)) {
+                reader.problems().add(key, (path.isEmpty() ? name : path + "." + name) + ": " + misplaced.get(name));
+            } else if (allowed != ANY_KEY && !allowed.contains(name)) {
                 reader.problems().add(key, "unknown key '" + name + "'" + under(path) + " (allowed: "
                         + String.join(", ", allowed) + ")");
             } else {

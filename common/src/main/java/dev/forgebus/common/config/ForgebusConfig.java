@@ -1,0 +1,63 @@
+package dev.forgebus.common.config;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The whole, validated configuration: typed and immutable, so that every typo was found at
+ * load and no handler reads a raw map. Obtain it from {@link ConfigLoader}.
+ *
+ * @param forges       by forge id, in file order
+ * @param orgs         by the key under {@code orgs:}, in file order
+ * @param migrations   by service name, in file order
+ */
+public record ForgebusConfig(ServerConfig server, AdminConfig admin, KafkaSettings kafka, DedupConfig dedup,
+                             WorkersConfig workers, Map<String, ForgeConfig> forges, Map<String, OrgConfig> orgs,
+                             List<CronDispatchJob> cronDispatch, List<HealthProbe> healthMonitor,
+                             Map<String, MigrationService> migrations) {
+
+    public ForgebusConfig {
+        Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(admin, "admin");
+        Objects.requireNonNull(kafka, "kafka");
+        Objects.requireNonNull(dedup, "dedup");
+        Objects.requireNonNull(workers, "workers");
+        forges = OrderedMaps.copyOf(forges);
+        orgs = OrderedMaps.copyOf(orgs);
+        cronDispatch = List.copyOf(cronDispatch);
+        healthMonitor = List.copyOf(healthMonitor);
+        migrations = OrderedMaps.copyOf(migrations);
+    }
+
+    public Optional<ForgeConfig> forge(String forgeId) {
+        return Optional.ofNullable(forges.get(forgeId));
+    }
+
+    /**
+     * The org configured for {@code owner} on {@code forgeId}. Logins are case-insensitive on
+     * every supported forge, and an org of the same name on another forge is another org.
+     */
+    public Optional<OrgConfig> org(String forgeId, String owner) {
+        return orgs.values().stream()
+                .filter(o -> o.forge().equals(forgeId) && o.name().equalsIgnoreCase(owner))
+                .findFirst();
+    }
+
+    /**
+     * The module settings that apply to one repository: its org's blocks as defaults (also for
+     * repositories the file does not list), overridden key by key by the repository's own
+     * blocks; {@code mirror} only from the repository. The {@code .ops.yaml} layer is applied
+     * on top of this by its own component.
+     */
+    public RepositorySettings resolve(String forgeId, String owner, String repo) {
+        Optional<OrgConfig> org = org(forgeId, owner);
+        if (org.isEmpty()) {
+            return RepositorySettings.unconfigured();
+        }
+        Optional<RepoConfig> listed = org.get().repository(repo);
+        return RepositorySettings.of(org, listed.isPresent(),
+                listed.map(RepoConfig::settings).orElse(org.get().defaults()));
+    }
+}

@@ -1,0 +1,23 @@
+package dev.forgebus.common.config;
+
+import java.util.Objects;
+
+/**
+ * Mirror verification (SPEC 7.8), configured per repository only: a mirror names one other
+ * repository, which no org-wide default could.
+ *
+ * @param enabled         false switches the check off
+ * @param primaryForge    forge id holding the primary, authoritative copy of this repository
+ * @param mirror          the mirror to compare against
+ * @param verifyOnPush    compare on every push to the primary
+ * @param maxDriftSeconds how long heads may differ before a sync is triggered and drift reported
+ */
+public record Mirror(boolean enabled, String primaryForge, RepoRef mirror, boolean verifyOnPush, int maxDriftSeconds) {
+
+    public static final int DEFAULT_MAX_DRIFT_SECONDS = 300;
+
+    public Mirror {
+        Objects.requireNonNull(primaryForge, "primaryForge");
+        Objects.requireNonNull(mirror, "mirror");
+    }
+}

@@ -1,0 +1,246 @@
+package dev.forgebus.common.config;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import org.yaml.snakeyaml.nodes.Node;
+
+/**
+ * Types the repository-scoped module blocks of one scope: an org's blocks, or a repository's
+ * blocks already merged over its org's. A block that is present counts as enabled unless it
+ * says {@code enabled: false}: writing the block is the way to ask for the module.
+ */
+final class ModuleReader {
+
+    /** Modules an org block may set as defaults; {@code mirror} is repository-only. */
+    static final List<ModuleId> ORG_MODULES = List.of(ModuleId.TRIAGE, ModuleId.STALE, ModuleId.NOTIFICATIONS,
+            ModuleId.RELEASE, ModuleId.AUTO_MERGE, ModuleId.DEPENDENCY_TRIGGERS);
+    static final List<ModuleId> REPOSITORY_MODULES = List.of(ModuleId.TRIAGE, ModuleId.STALE, ModuleId.NOTIFICATIONS,
+            ModuleId.RELEASE, ModuleId.AUTO_MERGE, ModuleId.MIRROR, ModuleId.DEPENDENCY_TRIGGERS);
+
+    private static final Map<ModuleId, List<String>> KEYS = new EnumMap<>(Map.of(
+            ModuleId.TRIAGE, List.of("enabled", "add_needs_triage_label", "needs_triage_label", "rules"),
+            ModuleId.STALE, List.of("enabled", "days_until_stale", "days_until_close", "stale_label", "exempt_labels",
+                    "schedule", "include_pull_requests", "stale_comment", "close_comment"),
+            ModuleId.NOTIFICATIONS, List.of("enabled", "channels"),
+            ModuleId.RELEASE, List.of("enabled", "trigger", "tag_pattern", "changelog_path", "draft", "release_label"),
+            ModuleId.AUTO_MERGE, List.of("enabled", "trigger_label", "merge_method", "required_checks", "delete_branch"),
+            ModuleId.MIRROR, List.of("enabled", "primary_forge", "mirror", "verify_on_push", "max_drift_seconds"),
+            ModuleId.DEPENDENCY_TRIGGERS, List.of("enabled", "on", "downstream", "event_type")));
+    private static final List<String> RULE_KEYS = List.of("keywords", "labels");
+    private static final List<String> CHANNEL_KEYS = List.of("type", "url", "events");
+    private static final int MAX_EVENT_TYPE_LENGTH = 100;
+
+    private final ForgeDirectory forges;
+    private final Optional<String> orgForge;
+
+    /**
+     * @param orgForge the forge id of the org whose blocks are read: the default forge of
+     *                 {@code Owner/repo} references, and what decides the merge methods allowed.
+     *                 Empty when the org's own {@code forge:} is wrong (already reported): then
+     *                 the references that depend on it are not checked, to avoid echo errors.
+     */
+    ModuleReader(ForgeDirectory forges, Optional<String> orgForge) {
+        this.forges = forges;
+        this.orgForge = orgForge;
+    }
+
+    static List<String> keysOf(ModuleId module) {
+        return KEYS.get(module);
+    }
+
+    ModuleSettings read(Map<ModuleId, YamlBlock> blocks) {
+        return new ModuleSettings(
+                Optional.ofNullable(blocks.get(ModuleId.TRIAGE)).map(this::triage),
+                Optional.ofNullable(blocks.get(ModuleId.STALE)).map(this::stale),
+                Optional.ofNullable(blocks.get(ModuleId.NOTIFICATIONS)).map(this::notifications),
+                Optional.ofNullable(blocks.get(ModuleId.RELEASE)).map(this::release),
+                Optional.ofNullable(blocks.get(ModuleId.AUTO_MERGE)).map(this::autoMerge),
+                Optional.ofNullable(blocks.get(ModuleId.MIRROR)).flatMap(this::mirror),
+                Optional.ofNullable(blocks.get(ModuleId.DEPENDENCY_TRIGGERS)).map(this::dependencyTriggers));
+    }
+
+    AutoTriage triage(YamlBlock b) {
+        List<TriageRule> rules = new ArrayList<>();
+        List<Node> items = b.items("rules");
+        for (int i = 0; i < items.size(); i++) {
+            Node item = items.get(i);
+            YamlBlock.open(b.reader(), item, b.pathOf("rules") + "[" + i + "]", ConfigProblems.lineOf(item), RULE_KEYS)
+                    .ifPresent(rule -> rules.add(new TriageRule(nonEmptyList(rule, "keywords"), nonEmptyList(rule, "labels"))));
+        }
+        return new AutoTriage(b.bool("enabled", true), b.bool("add_needs_triage_label", false),
+                b.string("needs_triage_label", AutoTriage.DEFAULT_NEEDS_TRIAGE_LABEL), rules);
+    }
+
+    StaleManagement stale(YamlBlock b) {
+        int daysUntilStale = b.integer("days_until_stale", StaleManagement.DEFAULT_DAYS_UNTIL_STALE, 1, 36_500);
+        int daysUntilClose = b.integer("days_until_close", StaleManagement.DEFAULT_DAYS_UNTIL_CLOSE, 0, 36_500);
+        return new StaleManagement(b.bool("enabled", true), daysUntilStale, daysUntilClose,
+                b.string("stale_label", StaleManagement.DEFAULT_STALE_LABEL),
+                b.strings("exempt_labels", List.of()),
+                schedule(b, "schedule").orElse(StaleManagement.DEFAULT_SCHEDULE),
+                b.bool("include_pull_requests", false),
+                b.text("stale_comment").map(NodeReader.Text::value)
+                        .orElse(StaleManagement.defaultStaleComment(daysUntilStale, daysUntilClose)),
+                b.text("close_comment").map(NodeReader.Text::value)
+                        .orElse(StaleManagement.defaultCloseComment(daysUntilClose)));
+    }
+
+    Notifications notifications(YamlBlock b) {
+        boolean enabled = b.bool("enabled", true);
+        if (enabled && !b.has("channels")) {
+            b.missing("channels");
+        }
+        List<NotificationChannel> channels = new ArrayList<>();
+        List<Node> items = b.items("channels");
+        for (int i = 0; i < items.size(); i++) {
+            Node item = items.get(i);
+            YamlBlock.open(b.reader(), item, b.pathOf("channels") + "[" + i + "]", ConfigProblems.lineOf(item), CHANNEL_KEYS)
+                    .flatMap(this::channel).ifPresent(channels::add);
+        }
+        return new Notifications(enabled, channels);
+    }
+
+    /** Empty also when the URL is empty: {@code ${SLACK_WEBHOOK_URL:-}} leaves that channel out. */
+    private Optional<NotificationChannel> channel(YamlBlock c) {
+        if (!c.isSet("type")) {
+            c.missing("type");
+        }
+        if (!c.has("url")) {
+            c.missing("url");
+        }
+        Optional<ChannelType> type = c.optionalChoice("type", ChannelType.values(), ChannelType::id);
+        Optional<Secret> url = webhookUrl(c, "url");
+        List<String> events = c.strings("events", List.of());
+        for (String event : events) {
+            if (!event.matches("[a-z][a-z0-9_]*")) {
+                c.problem("events", "event names are lower-case words such as release or mirror_drift, got '" + event + "'");
+            }
+        }
+        if (type.isEmpty() || url.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new NotificationChannel(type.get(), url.get(), events));
+    }
+
+    /** A webhook URL is a credential: checked to be http(s), never shown. Empty means none. */
+    static Optional<Secret> webhookUrl(YamlBlock b, String key) {
+        Optional<Secret> url = b.secret(key);
+        if (url.isPresent() && NodeReader.parseHttpUrl(url.get().reveal()).isEmpty()) {
+            b.problem(key, "expected an absolute http:// or https:// URL (the value is a secret and is not shown)");
+            return Optional.empty();
+        }
+        return url;
+    }
+
+    Release release(YamlBlock b) {
+        return new Release(b.bool("enabled", true),
+                b.choice("trigger", ReleaseTrigger.TAG_PUSH, ReleaseTrigger.values(), ReleaseTrigger::id),
+                b.string("tag_pattern", Release.DEFAULT_TAG_PATTERN),
+                b.string("changelog_path", Release.DEFAULT_CHANGELOG_PATH),
+                b.bool("draft", false),
+                b.string("release_label", Release.DEFAULT_RELEASE_LABEL));
+    }
+
+    AutoMerge autoMerge(YamlBlock b) {
+        MergeMethod method = b.choice("merge_method", MergeMethod.MERGE, MergeMethod.values(), MergeMethod::id);
+        Optional<ForgeType> type = orgForge.flatMap(forges::typeOf);
+        if (type.isPresent() && !method.supportedBy(type.get())) {
+            b.problem("merge_method", "'" + method.id() + "' is not available on " + type.get().id() + " forges (allowed: "
+                    + Arrays.stream(MergeMethod.values()).filter(m -> m.supportedBy(type.get())).map(MergeMethod::id)
+                            .collect(Collectors.joining(", ")) + ")");
+            method = MergeMethod.MERGE;
+        }
+        return new AutoMerge(b.bool("enabled", true),
+                b.string("trigger_label", AutoMerge.DEFAULT_TRIGGER_LABEL),
+                method,
+                b.strings("required_checks", List.of()),
+                b.bool("delete_branch", false));
+    }
+
+    /** Empty when the block cannot be typed (reported): a mirror without its mirror is nothing. */
+    Optional<Mirror> mirror(YamlBlock b) {
+        boolean enabled = b.bool("enabled", true);
+        Optional<String> primary = b.text("primary_forge").flatMap(t -> forgeName(t, b.pathOf("primary_forge"), b.reader()))
+                .or(() -> orgForge);
+        if (!b.isSet("mirror")) {
+            b.missing("mirror");
+        }
+        Optional<RepoRef> mirror = b.text("mirror").flatMap(t -> repoRef(t, b.pathOf("mirror"), b.reader()));
+        boolean verifyOnPush = b.bool("verify_on_push", true);
+        int maxDrift = b.integer("max_drift_seconds", Mirror.DEFAULT_MAX_DRIFT_SECONDS, 1, 7 * 24 * 3600);
+        if (mirror.isEmpty() || primary.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Mirror(enabled, primary.get(), mirror.get(), verifyOnPush, maxDrift));
+    }
+
+    /**
+     * A forge id; also a forge TYPE when exactly one configured forge has it, because
+     * {@code primary_forge: forgejo} is how people naturally write it.
+     */
+    private Optional<String> forgeName(NodeReader.Text text, String path, NodeReader reader) {
+        String name = text.value().strip();
+        if (forges.isDeclared(name)) {
+            return Optional.of(name);
+        }
+        Optional<String> byType = ForgeType.parse(name).flatMap(forges::onlyForgeOfType);
+        if (byType.isEmpty()) {
+            reader.problem(text.node(), path, forges.unknownForge(name));
+        }
+        return byType;
+    }
+
+    DependencyTriggers dependencyTriggers(YamlBlock b) {
+        boolean enabled = b.bool("enabled", true);
+        List<RepoRef> downstream = new ArrayList<>();
+        List<NodeReader.Text> written = b.texts("downstream");
+        for (NodeReader.Text text : written) {
+            repoRef(text, b.pathOf("downstream"), b.reader()).ifPresent(downstream::add);
+        }
+        if (enabled && !b.isSet("downstream")) {
+            b.missing("downstream");
+        } else if (enabled && written.isEmpty()) {
+            b.problem("downstream", "must list at least one repository");
+        }
+        String eventType = b.string("event_type", DependencyTriggers.DEFAULT_EVENT_TYPE);
+        if (eventType.length() > MAX_EVENT_TYPE_LENGTH) {
+            b.problem("event_type", "at most " + MAX_EVENT_TYPE_LENGTH + " characters (GitHub's limit)");
+        }
+        return new DependencyTriggers(enabled,
+                b.choice("on", UpstreamEvent.RELEASE, UpstreamEvent.values(), UpstreamEvent::id), downstream, eventType);
+    }
+
+    private Optional<RepoRef> repoRef(NodeReader.Text text, String path, NodeReader reader) {
+        return orgForge.isEmpty() ? Optional.empty() : forges.repoRef(text, path, orgForge, reader);
+    }
+
+    /** A 5-field cron expression, when set. */
+    static Optional<String> schedule(YamlBlock b, String key) {
+        return b.text(key).flatMap(t -> {
+            Optional<String> problem = CronSyntax.problemWith(t.value());
+            if (problem.isPresent()) {
+                b.problem(key, problem.get() + ": " + t.shown());
+                return Optional.empty();
+            }
+            return Optional.of(t.value().strip());
+        });
+    }
+
+    private static List<String> nonEmptyList(YamlBlock b, String key) {
+        if (!b.isSet(key)) {
+            b.missing(key);
+            return List.of();
+        }
+        List<String> values = b.strings(key, List.of());
+        if (values.isEmpty() && b.isSet(key)) {
+            b.problem(key, "must list at least one entry");
+        }
+        return values;
+    }
+}

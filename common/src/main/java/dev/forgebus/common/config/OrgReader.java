@@ -1,0 +1,133 @@
+package dev.forgebus.common.config;
+
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Reads the {@code orgs:} section, and resolves each listed repository's module settings: the
+ * org's block with the repository's block laid over it key by key, on the raw YAML, then typed.
+ * Typing every org block and every merged repository block here is what makes a bad value
+ * fail at load, with its line, instead of at the first webhook for that repository.
+ */
+final class OrgReader {
+
+    static final List<String> KEYS = Stream.concat(
+            Stream.of("name", "forge", "webhook_secret", "insecure_no_signature", "token"),
+            Stream.concat(ModuleReader.ORG_MODULES.stream().map(ModuleId::configKey), Stream.of("repositories"))).toList();
+    static final List<String> REPOSITORY_KEYS = ModuleReader.REPOSITORY_MODULES.stream().map(ModuleId::configKey).toList();
+
+    private static final Map<String, String> MISPLACED_IN_ORG = Map.of(
+            "mirror", "repository-level only (a mirror names one other repository, so it has no org default):"
+                    + " move it under repositories.<name> of this org",
+            "cron_dispatch", "a top-level key, not an org key",
+            "health_monitor", "a top-level key, not an org key",
+            "migrations", "a top-level key, not an org key");
+    private static final Map<String, String> MISPLACED_IN_REPOSITORY = Map.of(
+            "forge", "an org key: a repository is on its org's forge",
+            "token", "credentials are set per forge or org, not per repository",
+            "webhook_secret", "webhook secrets are set per forge or org, not per repository");
+
+    private final ForgeDirectory forges;
+
+    OrgReader(ForgeDirectory forges) {
+        this.forges = forges;
+    }
+
+    Map<String, OrgConfig> read(Optional<YamlBlock> section) {
+        Map<String, OrgConfig> orgs = new LinkedHashMap<>();
+        if (section.isEmpty()) {
+            return orgs;
+        }
+        YamlBlock all = section.get();
+        Map<String, Integer> firstLineByOwner = new HashMap<>();
+        for (String key : all.keys()) {
+            YamlBlock.open(all.reader(), all.node(key).orElseThrow(), all.pathOf(key), all.keyLineOf(key), KEYS, MISPLACED_IN_ORG)
+                    .flatMap(block -> read(key, block, firstLineByOwner))
+                    .ifPresent(org -> orgs.put(key, org));
+        }
+        return orgs;
+    }
+
+    private Optional<OrgConfig> read(String key, YamlBlock org, Map<String, Integer> firstLineByOwner) {
+        String name = org.string("name", key);
+        if (!ForgeDirectory.NAME.matcher(name).matches()) {
+            org.problem("name", "an owner name may only contain letters, digits, '.', '_' and '-', got '" + name + "'");
+        }
+        Optional<String> forge = org.requiredString("forge").filter(id -> {
+            if (!forges.isDeclared(id)) {
+                org.problem("forge", forges.unknownForge(id));
+                return false;
+            }
+            return true;
+        });
+        forge.ifPresent(id -> {
+            Integer first = firstLineByOwner.putIfAbsent(id + "/" + name.toLowerCase(Locale.ROOT), org.line());
+            if (first != null) {
+                org.reader().problems().add(org.line(), "org " + name + " on forge " + id
+                        + " is already configured at line " + first + " (owner names are case-insensitive)");
+            }
+        });
+        List<Secret> secrets = org.secrets("webhook_secret");
+        boolean insecure = org.bool("insecure_no_signature", false);
+        Optional<Secret> token = org.secret("token");
+
+        Map<ModuleId, YamlBlock> orgBlocks = new EnumMap<>(ModuleId.class);
+        for (ModuleId module : ModuleReader.ORG_MODULES) {
+            org.block(module.configKey(), ModuleReader.keysOf(module)).ifPresent(b -> orgBlocks.put(module, b));
+        }
+        // An org whose forge is unknown is still read through, to report everything else in it.
+        ModuleReader modules = new ModuleReader(forges, forge);
+        ModuleSettings defaults = modules.read(orgBlocks);
+        Map<String, RepoConfig> repositories = repositories(org, orgBlocks, modules);
+
+        if (forge.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new OrgConfig(name, forge.get(), secrets, insecure, token, defaults, repositories));
+    }
+
+    private static Map<String, RepoConfig> repositories(YamlBlock org, Map<ModuleId, YamlBlock> orgBlocks,
+                                                       ModuleReader modules) {
+        Map<String, RepoConfig> repositories = new LinkedHashMap<>();
+        Optional<YamlBlock> section = org.block("repositories", YamlBlock.ANY_KEY);
+        if (section.isEmpty()) {
+            return repositories;
+        }
+        YamlBlock all = section.get();
+        Map<String, Integer> firstLineByName = new HashMap<>();
+        for (String name : all.keys()) {
+            int line = all.keyLineOf(name);
+            if (!ForgeDirectory.NAME.matcher(name).matches()) {
+                all.reader().problems().add(line, "repository name '" + name + "'" + " under " + all.path()
+                        + " may only contain letters, digits, '.', '_' and '-'");
+            }
+            Integer first = firstLineByName.putIfAbsent(name.toLowerCase(Locale.ROOT), line);
+            if (first != null) {
+                all.reader().problems().add(line, "repository " + name + " is already configured at line " + first
+                        + " (repository names are case-insensitive)");
+            }
+            YamlBlock.open(all.reader(), all.node(name).orElseThrow(), all.pathOf(name), line, REPOSITORY_KEYS,
+                            MISPLACED_IN_REPOSITORY)
+                    .map(repo -> repository(name, repo, orgBlocks, modules))
+                    .ifPresent(r -> repositories.put(name, r));
+        }
+        return repositories;
+    }
+
+    private static RepoConfig repository(String name, YamlBlock repo, Map<ModuleId, YamlBlock> orgBlocks,
+                                         ModuleReader modules) {
+        Map<ModuleId, YamlBlock> own = new EnumMap<>(ModuleId.class);
+        for (ModuleId module : ModuleReader.REPOSITORY_MODULES) {
+            repo.block(module.configKey(), ModuleReader.keysOf(module)).ifPresent(b -> own.put(module, b));
+        }
+        Map<ModuleId, YamlBlock> effective = new EnumMap<>(orgBlocks);
+        own.forEach((module, block) -> effective.merge(module, block, YamlBlock::overlaidWith));
+        return new RepoConfig(name, modules.read(effective), own.keySet());
+    }
+}

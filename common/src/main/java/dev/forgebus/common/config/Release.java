@@ -1,0 +1,28 @@
+package dev.forgebus.common.config;
+
+import java.util.Objects;
+
+/**
+ * Release automation (SPEC 7.6).
+ *
+ * @param enabled       false switches the module off for the scope
+ * @param trigger       what creates a release
+ * @param tagPattern    fnmatch pattern of release tags
+ * @param changelogPath file read at the tag for the release body
+ * @param draft         create releases as drafts
+ * @param releaseLabel  the label that makes a merged pull request a release (merge_label, both)
+ */
+public record Release(boolean enabled, ReleaseTrigger trigger, String tagPattern, String changelogPath, boolean draft,
+                      String releaseLabel) {
+
+    public static final String DEFAULT_TAG_PATTERN = "v*";
+    public static final String DEFAULT_CHANGELOG_PATH = "CHANGELOG.md";
+    public static final String DEFAULT_RELEASE_LABEL = "release";
+
+    public Release {
+        Objects.requireNonNull(trigger, "trigger");
+        Objects.requireNonNull(tagPattern, "tagPattern");
+        Objects.requireNonNull(changelogPath, "changelogPath");
+        Objects.requireNonNull(releaseLabel, "releaseLabel");
+    }
+}

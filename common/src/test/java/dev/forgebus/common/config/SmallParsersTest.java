@@ -1,0 +1,60 @@
+package dev.forgebus.common.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+/** Durations, cron shapes and module ids. */
+class SmallParsersTest {
+
+    @Test
+    void durations_need_a_unit_and_may_combine_units() {
+        assertThat(Durations.parse("500ms")).contains(Duration.ofMillis(500));
+        assertThat(Durations.parse("10m")).contains(Duration.ofMinutes(10));
+        assertThat(Durations.parse("7d")).contains(Duration.ofDays(7));
+        assertThat(Durations.parse("1h30m")).contains(Duration.ofMinutes(90));
+        assertThat(Durations.parse("10")).isEmpty();
+        assertThat(Durations.parse("1.5h")).isEmpty();
+        assertThat(Durations.parse("5 minutes")).isEmpty();
+        assertThat(Durations.format(Duration.ofDays(7))).isEqualTo("7d");
+        assertThat(Durations.format(Duration.ofMillis(1500))).isEqualTo("1500ms");
+    }
+
+    @Test
+    void cron_expressions_have_five_fields_of_cron_characters() {
+        assertThat(CronSyntax.problemWith("0 3 * * *")).isEmpty();
+        assertThat(CronSyntax.problemWith("*/15 0-6 1,15 JAN-MAR MON-FRI")).isEmpty();
+        assertThat(CronSyntax.problemWith("0 0 3 * * *")).contains(
+                "expected a cron expression of 5 fields (minute hour day-of-month month day-of-week), got 6 fields");
+        assertThat(CronSyntax.problemWith("0 3 * * $")).isPresent();
+        assertThat(CronSyntax.problemWith("")).isPresent();
+    }
+
+    @Test
+    void module_ids_and_config_keys_are_those_of_the_spec() {
+        assertThat(ModuleId.byId("auto-merge")).contains(ModuleId.AUTO_MERGE);
+        assertThat(ModuleId.AUTO_MERGE.configKey()).isEqualTo("auto_merge");
+        assertThat(ModuleId.byId("triage").map(ModuleId::configKey)).contains("auto_triage");
+        assertThat(ModuleId.byId("health-monitor").map(ModuleId::configKey)).contains("health_monitor");
+        assertThat(ModuleId.byId("auto_merge")).isEmpty();
+        assertThat(ModuleId.byConfigKey("stale_management")).contains(ModuleId.STALE);
+    }
+
+    @Test
+    void forge_types_parse_from_their_config_words() {
+        assertThat(ForgeType.parse("Forgejo")).contains(ForgeType.FORGEJO);
+        assertThat(ForgeType.parse("gitlab")).isEmpty();
+        assertThat(ForgeType.GITEA.id()).isEqualTo("gitea");
+    }
+
+    @Test
+    void workers_backoff_repeats_its_last_entry() {
+        WorkersConfig workers = WorkersConfig.defaults();
+
+        assertThat(workers.backoffBefore(1)).isEqualTo(Duration.ofSeconds(1));
+        assertThat(workers.backoffBefore(5)).isEqualTo(Duration.ofMinutes(10));
+        assertThat(workers.backoffBefore(9)).isEqualTo(Duration.ofMinutes(10));
+    }
+}
