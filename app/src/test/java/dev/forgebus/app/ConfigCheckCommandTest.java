@@ -75,7 +75,7 @@ class ConfigCheckCommandTest {
 
     @Test
     void an_unknown_flag_is_a_usage_error() {
-        Result r = run("run", "--no-such-flag");
+        Result r = run("run", "--config", "x.yml", "--no-such-flag");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("Unknown option");
     }
