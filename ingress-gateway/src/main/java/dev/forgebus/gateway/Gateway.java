@@ -31,8 +31,14 @@ public final class Gateway implements AutoCloseable {
      *                   under GitHub's 10 s delivery timeout
      */
     public static Gateway create(ForgebusConfig config, String bootstrapServers, Duration ackTimeout, MeterRegistry registry) {
+        return create(config, bootstrapServers, ackTimeout, registry, ProducerTuning.DEFAULT);
+    }
+
+    /** As above with explicit producer tuning (benchmarks). */
+    public static Gateway create(ForgebusConfig config, String bootstrapServers, Duration ackTimeout, MeterRegistry registry,
+                                 ProducerTuning tuning) {
         TopicNames topics = new TopicNames(config.kafka().topicPrefix());
-        RawEventPublisher publisher = RawEventPublisher.create(bootstrapServers, topics, config.server().maxBodyBytes(), ackTimeout);
+        RawEventPublisher publisher = RawEventPublisher.create(bootstrapServers, topics, config.server().maxBodyBytes(), ackTimeout, tuning);
         warnAboutUnsignedScopes(config);
         return new Gateway(publisher, new WebhookHandler(config, publisher, new GatewayMetrics(registry), Clock.systemUTC()));
     }
@@ -50,7 +56,11 @@ public final class Gateway implements AutoCloseable {
         routes.post("/webhooks/{forgeId}/{org}", handler::handle);
         routes.exception(WebhookRejection.class, (e, ctx) -> {
             handler.rejected(e);
-            JsonResponses.write(ctx, e.status(), java.util.Map.of("status", "rejected", "reason", e.reason(), "message", e.getMessage()));
+            java.util.Map<String, String> body = new java.util.LinkedHashMap<>();
+            body.put("status", "rejected");
+            body.put("reason", e.reason());
+            body.put("message", e.getMessage());
+            JsonResponses.write(ctx, e.status(), body);
         });
     }
 

@@ -25,7 +25,7 @@ import dev.forgebus.common.kafka.TopicNames;
  * Writes verified deliveries to {@code forgebus.raw} and waits, bounded, for the broker's
  * acknowledgement: the gateway's 202 means "on the replicated log", never "in a buffer".
  */
-final class RawEventPublisher implements AutoCloseable {
+public final class RawEventPublisher implements AutoCloseable {
 
     /** Kafka did not acknowledge in time; the record may still land later (dedup absorbs that). */
     static final class NotAcknowledgedException extends Exception {
@@ -44,8 +44,9 @@ final class RawEventPublisher implements AutoCloseable {
         this.ackTimeout = ackTimeout;
     }
 
-    static RawEventPublisher create(String bootstrapServers, TopicNames topics, long maxBodyBytes, Duration ackTimeout) {
-        return new RawEventPublisher(new KafkaProducer<>(producerProperties(bootstrapServers, maxBodyBytes, ackTimeout),
+    static RawEventPublisher create(String bootstrapServers, TopicNames topics, long maxBodyBytes, Duration ackTimeout,
+                                    ProducerTuning tuning) {
+        return new RawEventPublisher(new KafkaProducer<>(producerProperties(bootstrapServers, maxBodyBytes, ackTimeout, tuning),
                 new StringSerializer(), new ByteArraySerializer()), topics, ackTimeout);
     }
 
@@ -57,7 +58,8 @@ final class RawEventPublisher implements AutoCloseable {
      * Time: {@code max.block.ms} bounds the wait for metadata or buffer space, so a request
      * never waits longer than the acknowledgement timeout.
      */
-    static Map<String, Object> producerProperties(String bootstrapServers, long maxBodyBytes, Duration ackTimeout) {
+    public static Map<String, Object> producerProperties(String bootstrapServers, long maxBodyBytes, Duration ackTimeout,
+                                                         ProducerTuning tuning) {
         long maxRequest = maxBodyBytes + 1024 * 1024; // headers and batch framing
         Map<String, Object> p = new HashMap<>();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -65,9 +67,9 @@ final class RawEventPublisher implements AutoCloseable {
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
-        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 2);
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, tuning.compression());
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, tuning.batchSize());
+        p.put(ProducerConfig.LINGER_MS_CONFIG, tuning.lingerMs());
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, (int) Math.min(Integer.MAX_VALUE, maxRequest));
         p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Math.max(64L * 1024 * 1024, 3 * maxRequest));
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, ackTimeout.toMillis());

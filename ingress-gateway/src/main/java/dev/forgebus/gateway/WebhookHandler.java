@@ -137,7 +137,10 @@ final class WebhookHandler {
         }
         metrics.produceLatency(delivery.forgeId(), Duration.ofNanos(System.nanoTime() - start));
         metrics.accepted(delivery.forgeId(), delivery.event());
-        JsonResponses.write(ctx, 202, Map.of("status", "accepted", "delivery", delivery.deliveryId()));
+        Map<String, String> body = new java.util.LinkedHashMap<>();
+        body.put("status", "accepted");
+        body.put("delivery", delivery.deliveryId());
+        JsonResponses.write(ctx, 202, body);
     }
 
     private static Optional<String> firstNonEmpty(Context ctx, List<String> headers) {

@@ -74,6 +74,7 @@ public final class TopicProvisioner {
                     }
                 }
             }
+            awaitLeaders(created, timeoutMillis);
             LOG.info("created topics {}", created);
             return created;
         } catch (InterruptedException e) {
@@ -81,6 +82,31 @@ public final class TopicProvisioner {
             throw new IllegalStateException("interrupted while creating topics", e);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot list or create topics: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Waits until every partition of the new topics has a leader. Writing to a partition in the
+     * moment before its leader is elected makes idempotent producers retry through
+     * out-of-order-sequence errors; better to be ready a few milliseconds later.
+     */
+    private void awaitLeaders(List<String> topics, long timeoutMillis) throws InterruptedException, ExecutionException, TimeoutException {
+        if (topics.isEmpty()) {
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        while (true) {
+            var descriptions = admin.describeTopics(topics).allTopicNames().get(timeoutMillis, TimeUnit.MILLISECONDS);
+            boolean allLed = descriptions.values().stream()
+                    .flatMap(d -> d.partitions().stream())
+                    .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+            if (allLed) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("partitions of " + topics + " have no leader after " + timeoutMillis + " ms");
+            }
+            TimeUnit.MILLISECONDS.sleep(50); // poll interval while the controller elects leaders
         }
     }
 
