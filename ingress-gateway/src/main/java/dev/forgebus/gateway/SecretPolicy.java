@@ -42,7 +42,7 @@ final class SecretPolicy {
             // Otherwise one org's secret could vouch for events about another org.
             return new Requirement.Refused("payload owner does not match the org of the URL");
         }
-        Optional<OrgConfig> org = pathOrg.or(() -> payloadOwner).flatMap(owner -> orgOf(forge.id(), owner));
+        Optional<OrgConfig> org = pathOrg.or(() -> payloadOwner).flatMap(owner -> config.org(forge.id(), owner));
         if (org.isPresent()) {
             OrgConfig o = org.get();
             if (!o.webhookSecrets().isEmpty()) {
@@ -59,11 +59,5 @@ final class SecretPolicy {
             return new Requirement.Unsigned("forge " + forge.id());
         }
         return new Requirement.Refused("no webhook secret is configured for forge " + forge.id());
-    }
-
-    private Optional<OrgConfig> orgOf(String forgeId, String owner) {
-        return config.orgs().values().stream()
-                .filter(o -> o.forge().equals(forgeId) && o.name().equalsIgnoreCase(owner))
-                .findFirst();
     }
 }
