@@ -25,6 +25,16 @@ public record TopicNames(String prefix) {
         return prefix + ".events";
     }
 
+    /** Final outcomes of work items, published by the workers, read by dedup and the trace. */
+    public String outcomes() {
+        return prefix + ".outcomes";
+    }
+
+    /** Dedup decisions (routed, duplicate), for the delivery trace. */
+    public String trace() {
+        return prefix + ".trace";
+    }
+
     /** Work items of one module. */
     public String work(String moduleId) {
         return prefix + ".work." + moduleId;

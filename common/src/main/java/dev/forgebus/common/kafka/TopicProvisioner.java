@@ -43,6 +43,8 @@ public final class TopicProvisioner {
         List<String> topics = new ArrayList<>();
         topics.add(names.raw());
         topics.add(names.events());
+        topics.add(names.outcomes());
+        topics.add(names.trace());
         for (String module : moduleIds) {
             topics.add(names.work(module));
             topics.add(names.deadLetters(module));

@@ -1,0 +1,13 @@
+package dev.forgebus.common.forge;
+
+/**
+ * Hands out the client for a repository's owner, with the right credential: the org's token
+ * when it has one, else the forge's.
+ */
+public interface ForgeClients {
+
+    ForgeClient forOwner(String forgeId, String owner);
+
+    /** The credential id a call for this owner uses: {@code forgeId/Org} or {@code forgeId}. */
+    String credentialId(String forgeId, String owner);
+}
