@@ -1,0 +1,25 @@
+package dev.forgebus.workers;
+
+import dev.forgebus.common.config.ModuleId;
+import dev.forgebus.common.event.EventEnvelope;
+import dev.forgebus.common.forge.ForgeCallException;
+
+/**
+ * One module's logic, reading like its SPEC paragraph. The worker runtime calls {@link #handle}
+ * for each work item of the module's topic, in partition order.
+ *
+ * <p>Failure semantics: returning normally means done. A {@link ForgeCallException} says by its
+ * kind what the runtime does: {@code TRANSIENT} retries on {@code workers.backoff},
+ * {@code RATE_LIMITED} retries after the forge's wait, {@code PERMANENT} dead-letters at once.
+ * Any other exception is treated as transient (a bug must not lose the item; it ends in the
+ * dead-letter topic once attempts are spent).
+ *
+ * <p>Handlers must be idempotent: check the forge's state before acting, so that an item
+ * processed twice (redelivery, replay, crash before commit) makes one change.
+ */
+public interface ModuleHandler {
+
+    ModuleId module();
+
+    void handle(EventEnvelope item) throws ForgeCallException, InterruptedException;
+}
