@@ -27,10 +27,12 @@ class ConfigCheckCommandTest {
     }
 
     @Test
-    void the_example_config_is_valid() {
-        Result r = run("config", "check", "--config", "../examples/forgebus.yml");
-        assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out()).contains("OK");
+    void the_example_configs_are_valid() {
+        for (String example : new String[] {"../examples/forgebus.yml", "../examples/docker.yml"}) {
+            Result r = run("config", "check", "--config", example);
+            assertThat(r.exit()).as(example + ": " + r.err()).isZero();
+            assertThat(r.out()).contains("OK");
+        }
     }
 
     @Test

@@ -1,0 +1,181 @@
+package dev.forgebus.app.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.forgebus.fakeforge.FakeForge;
+
+/**
+ * Triage end to end (issue 3): signed webhook → gateway → raw → dedup → work.triage → worker →
+ * fake forge, on `run` with its embedded broker, all in this JVM.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TriageEndToEndTest {
+    private static final Duration WITHIN = Duration.ofSeconds(60);
+
+    @TempDir
+    Path dir;
+    private FakeForge forge;
+    private RunningForgebus forgebus;
+    private int nextIssue = 1;
+
+    @BeforeAll
+    void start() throws Exception {
+        forge = FakeForge.start(FakeForge.Flavor.GITHUB);
+        forgebus = new RunningForgebus(RunningForgebus.config(forge.apiUrl(), freePort(), ""), dir.resolve("data"));
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        forgebus.close();
+        forge.close();
+    }
+
+    @BeforeEach
+    void freshForgeState() {
+        forge.reset();
+    }
+
+    private int newIssue(String repo, String title) {
+        int number = nextIssue++;
+        forge.createIssue("MyOrg", repo, number, title);
+        return number;
+    }
+
+    @Test
+    void one_delivery_sent_three_times_makes_exactly_one_label_change() throws Exception {
+        int issue = newIssue("app", "App crash on start");
+        String delivery = RunningForgebus.newDelivery();
+        byte[] body = RunningForgebus.issueOpened("app", issue, "App crash on start");
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(forgebus.postGithub("issues", delivery, body).statusCode()).isEqualTo(202);
+        }
+
+        await().atMost(WITHIN).until(() -> forge.labels("MyOrg", "app", issue).contains("bug"));
+        // The trace shows the three sightings; only then is it certain nothing else is coming.
+        await().atMost(WITHIN).until(() -> trace(delivery).path("sightings").size() == 3);
+        assertThat(forge.labelChanges("MyOrg", "app", issue)).isEqualTo(1);
+        assertThat(forge.labels("MyOrg", "app", issue)).containsExactly("bug");
+    }
+
+    @Test
+    void a_forge_answering_502_twice_then_200_gets_labelled_and_two_retries_are_counted() throws Exception {
+        int issue = newIssue("app", "Error when saving");
+        double retriesBefore = retries();
+        forge.failNext(2, 502);
+
+        assertThat(forgebus.postGithub("issues", RunningForgebus.newDelivery(),
+                RunningForgebus.issueOpened("app", issue, "Error when saving")).statusCode()).isEqualTo(202);
+
+        await().atMost(WITHIN).until(() -> forge.labels("MyOrg", "app", issue).contains("bug"));
+        await().atMost(WITHIN).until(() -> retries() - retriesBefore == 2.0);
+    }
+
+    @Test
+    void a_422_dead_letters_with_its_reason_and_a_replay_after_the_fix_labels_the_issue() throws Exception {
+        int issue = newIssue("app", "Docs are wrong");
+        String delivery = RunningForgebus.newDelivery();
+        forge.failNext(1, 422);
+
+        forgebus.postGithub("issues", delivery, RunningForgebus.issueOpened("app", issue, "Docs are wrong"));
+
+        JsonNode letter = awaitDeadLetter(delivery, 0);
+        assertThat(letter.toString()).contains("422");
+        assertThat(trace(delivery).toString()).contains("DEAD_LETTER");
+
+        // Still broken: the replayed item fails again and comes back with its replay count raised.
+        forge.failNext(1, 422);
+        JsonNode replay = forgebus.adminJson("POST", "/admin/dlq/replay",
+                "{\"module\":\"triage\",\"ids\":[\"" + letter.path("id").asText() + "\"]}");
+        assertThat(replay.toString()).contains(letter.path("id").asText());
+        JsonNode again = awaitDeadLetter(delivery, 1);
+
+        // Fixed: replaying the newest dead letter labels the issue.
+        forgebus.adminJson("POST", "/admin/dlq/replay", "{\"module\":\"triage\",\"ids\":[\"" + again.path("id").asText() + "\"]}");
+        await().atMost(WITHIN).until(() -> forge.labels("MyOrg", "app", issue).contains("documentation"));
+    }
+
+    @Test
+    void a_repository_with_triage_disabled_gets_no_call_and_the_trace_says_why() throws Exception {
+        int issue = newIssue("quiet", "Crash in quiet repo");
+        String delivery = RunningForgebus.newDelivery();
+
+        forgebus.postGithub("issues", delivery, RunningForgebus.issueOpened("quiet", issue, "Crash in quiet repo"));
+
+        await().atMost(WITHIN).until(() -> trace(delivery).path("sightings").size() == 1);
+        String trace = trace(delivery).toString();
+        assertThat(trace).contains("triage").contains("module disabled");
+        assertThat(forge.labelChanges("MyOrg", "quiet", issue)).isZero();
+    }
+
+    @Test
+    void admin_routes_refuse_a_missing_or_wrong_token() throws Exception {
+        assertThat(forgebus.admin("GET", "/admin/dlq", null, null).statusCode()).isEqualTo(401);
+        assertThat(forgebus.admin("GET", "/admin/dlq", null, "wrong").statusCode()).isEqualTo(401);
+        assertThat(forgebus.admin("GET", "/admin/dlq", null, RunningForgebus.ADMIN_TOKEN).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void nothing_secret_in_metrics_or_admin_output() throws Exception {
+        String metrics = forgebus.metrics();
+        String dlq = forgebus.admin("GET", "/admin/dlq", null, RunningForgebus.ADMIN_TOKEN).body();
+        for (String secret : List.of(RunningForgebus.SECRET, RunningForgebus.ADMIN_TOKEN, "e2e-forge-token")) {
+            assertThat(metrics).doesNotContain(secret);
+            assertThat(dlq).doesNotContain(secret);
+        }
+    }
+
+    private JsonNode trace(String delivery) throws Exception {
+        return forgebus.adminJson("GET", "/admin/deliveries/" + delivery, null);
+    }
+
+    /** The dead letter of this delivery whose replay count is {@code replayCount}, polled until it exists. */
+    private JsonNode awaitDeadLetter(String delivery, int replayCount) {
+        List<JsonNode> found = new ArrayList<>();
+        await().atMost(WITHIN).until(() -> {
+            found.clear();
+            for (JsonNode l : forgebus.adminJson("GET", "/admin/dlq?module=triage&limit=1000", null).path("deadLetters")) {
+                if (l.path("deliveryId").asText().equals(delivery) && l.path("replayCount").asInt() == replayCount) {
+                    found.add(l);
+                }
+            }
+            return !found.isEmpty();
+        });
+        return found.get(0);
+    }
+
+    private double retries() throws Exception {
+        return forgebus.metrics().lines()
+                .filter(l -> l.startsWith("forgebus_worker_retries_total") && l.contains("module=\"triage\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    static Instant now() {
+        return Instant.now();
+    }
+}
