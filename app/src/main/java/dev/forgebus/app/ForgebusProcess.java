@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -24,7 +25,17 @@ import dev.forgebus.common.kafka.KafkaReachability;
 import dev.forgebus.common.kafka.TopicNames;
 import dev.forgebus.common.kafka.TopicProvisioner;
 import dev.forgebus.common.metrics.MetricsRegistry;
+import dev.forgebus.app.admin.AdminRoutes;
+import dev.forgebus.app.admin.DeadLetterAdmin;
+import dev.forgebus.app.admin.DeliveryTraceIndex;
+import dev.forgebus.common.forge.DefaultForgeClients;
+import dev.forgebus.dedup.DedupStreams;
 import dev.forgebus.gateway.Gateway;
+import dev.forgebus.workers.ModuleHandler;
+import dev.forgebus.workers.dlq.DeadLetters;
+import dev.forgebus.workers.runtime.ModuleWorker;
+import dev.forgebus.workers.runtime.RateLimitedCallGate;
+import dev.forgebus.workers.runtime.WorkerSettings;
 import dev.forgebus.gateway.HttpServer;
 import io.javalin.config.RoutesConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -50,10 +61,13 @@ final class ForgebusProcess implements AutoCloseable {
      * @param dataDir      where the embedded broker keeps its log; ignored with an external cluster
      * @param withEmbedded start the embedded broker when the config names no cluster
      */
-    static ForgebusProcess start(ForgebusConfig config, Path dataDir, boolean withEmbedded, boolean withGateway) {
+    /** The roles of SPEC 3; {@code run} starts all of them in one JVM. */
+    enum Role { GATEWAY, DEDUP, WORKERS, SCHEDULER }
+
+    static ForgebusProcess start(ForgebusConfig config, Path dataDir, boolean withEmbedded, Set<Role> roles, Set<ModuleId> modules) {
         ForgebusProcess process = new ForgebusProcess();
         try {
-            process.startParts(config, dataDir, withEmbedded, withGateway);
+            process.startParts(config, dataDir, withEmbedded, roles, modules);
             return process;
         } catch (RuntimeException e) {
             process.close();
@@ -61,7 +75,7 @@ final class ForgebusProcess implements AutoCloseable {
         }
     }
 
-    private void startParts(ForgebusConfig config, Path dataDir, boolean withEmbedded, boolean withGateway) {
+    private void startParts(ForgebusConfig config, Path dataDir, boolean withEmbedded, Set<Role> roles, Set<ModuleId> modules) {
         long maxRecordBytes = Limits.maxRecordBytes(config.server().maxBodyBytes());
         String bootstrap = Limits.bootstrapServers(config);
         if (withEmbedded && config.kafka().embedded()) {
@@ -89,14 +103,51 @@ final class ForgebusProcess implements AutoCloseable {
             return s.reachable() ? ReadinessCheck.Status.ok() : ReadinessCheck.Status.notReady(s.reason());
         });
         List<Consumer<RoutesConfig>> routes = new ArrayList<>();
-        if (withGateway) {
+        if (roles.contains(Role.GATEWAY)) {
             Gateway gateway = Gateway.create(config, bootstrap, ACK_TIMEOUT, registry);
             toClose.push(gateway);
             routes.add(gateway::registerRoutes);
         }
+        if (roles.contains(Role.DEDUP)) {
+            DedupStreams dedup = DedupStreams.start(config, bootstrap, dataDir.resolve("streams"), registry);
+            toClose.push(dedup);
+            checks.add(dedup::readiness);
+        }
+        if (roles.contains(Role.WORKERS)) {
+            startWorkers(config, bootstrap, registry, modules, checks);
+        }
+        if (config.admin().enabled()) {
+            DeliveryTraceIndex traces = DeliveryTraceIndex.start(bootstrap, topics, 100_000);
+            toClose.push(traces);
+            DeadLetters deadLetters = new DeadLetters(bootstrap, topics);
+            toClose.push(deadLetters);
+            AdminRoutes adminRoutes = new AdminRoutes(config.admin().token().orElseThrow(), traces, new DeadLetterAdmin(deadLetters));
+            routes.add(adminRoutes::register);
+        }
         http = HttpServer.start(config.server().port(), registry, checks, routes);
         toClose.push(http);
         LOG.info("forgebus listening on port {}", http.port());
+    }
+
+    /**
+     * One worker (consumer group) per module that has a handler, all sharing one rate limiter
+     * per forge credential, so two modules calling the same forge share its budget.
+     */
+    private void startWorkers(ForgebusConfig config, String bootstrap, PrometheusMeterRegistry registry, Set<ModuleId> modules,
+                              List<ReadinessCheck> checks) {
+        RateLimitedCallGate gate = new RateLimitedCallGate(RateLimitedCallGate.budgetsOf(config), registry);
+        DefaultForgeClients clients = new DefaultForgeClients(config, gate);
+        toClose.push(clients);
+        WorkerSettings settings = WorkerSettings.of(bootstrap, config);
+        for (ModuleHandler handler : Handlers.all(config, clients)) {
+            if (!modules.isEmpty() && !modules.contains(handler.module())) {
+                continue;
+            }
+            ModuleWorker worker = ModuleWorker.start(settings, handler, registry);
+            toClose.push(worker);
+            String name = handler.module().id();
+            checks.add(() -> worker.isRunning() ? ReadinessCheck.Status.ok() : ReadinessCheck.Status.notReady("worker " + name + " stopped"));
+        }
     }
 
     int httpPort() {

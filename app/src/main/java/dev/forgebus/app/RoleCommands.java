@@ -1,52 +1,64 @@
 package dev.forgebus.app;
 
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
+import dev.forgebus.common.config.ForgebusConfig;
+import dev.forgebus.common.config.ModuleId;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/**
- * The roles that arrive with later issues. They exist so that scripts and docs can name them,
- * and they say plainly that they cannot run yet instead of pretending to.
- */
+/** The roles that run alone against a cluster (or the broker of a local {@code run}). */
 final class RoleCommands {
     private RoleCommands() {
     }
 
-    private abstract static class NotYetBuilt implements Callable<Integer> {
+    @Command(name = "dedup", mixinStandardHelpOptions = true, description = "Run dedup-streams alone (deduplicate and route).")
+    static final class Dedup implements Callable<Integer> {
         @Mixin
         ConfigOption config;
-
-        abstract String role();
+        @Option(names = "--data-dir", defaultValue = "./forgebus-data", paramLabel = "DIR",
+                description = "where Kafka Streams keeps its state store (default: ${DEFAULT-VALUE})")
+        Path dataDir;
 
         @Override
-        public Integer call() {
-            throw new UserError("the " + role() + " role is not built yet in this version");
+        public Integer call() throws InterruptedException {
+            ForgebusConfig loaded = config.load();
+            return RoleRunner.runUntilStopped(() -> ForgebusProcess.start(loaded, dataDir, false, EnumSet.of(ForgebusProcess.Role.DEDUP), Set.of()));
         }
     }
 
-    @Command(name = "dedup", mixinStandardHelpOptions = true, description = "Run dedup-streams alone (not built yet).")
-    static final class Dedup extends NotYetBuilt {
-        String role() {
-            return "dedup";
-        }
-    }
+    @Command(name = "workers", mixinStandardHelpOptions = true, description = "Run handler workers alone.")
+    static final class Workers implements Callable<Integer> {
+        @Mixin
+        ConfigOption config;
+        @Option(names = "--modules", split = ",", paramLabel = "MODULE", description = "module ids to run (default: every module with a handler)")
+        List<String> modules;
 
-    @Command(name = "workers", mixinStandardHelpOptions = true, description = "Run handler workers alone (not built yet).")
-    static final class Workers extends NotYetBuilt {
-        @Option(names = "--modules", split = ",", description = "module ids to run")
-        java.util.List<String> modules;
-
-        String role() {
-            return "workers";
+        @Override
+        public Integer call() throws InterruptedException {
+            ForgebusConfig loaded = config.load();
+            Set<ModuleId> selected = new LinkedHashSet<>();
+            for (String id : modules == null ? List.<String>of() : modules) {
+                selected.add(ModuleId.byId(id).orElseThrow(() -> new UserError("unknown module '" + id + "'")));
+            }
+            return RoleRunner.runUntilStopped(() -> ForgebusProcess.start(loaded, Path.of("."), false, EnumSet.of(ForgebusProcess.Role.WORKERS), selected));
         }
     }
 
     @Command(name = "scheduler", mixinStandardHelpOptions = true, description = "Run the scheduler alone (not built yet).")
-    static final class Scheduler extends NotYetBuilt {
-        String role() {
-            return "scheduler";
+    static final class Scheduler implements Callable<Integer> {
+        @Mixin
+        ConfigOption config;
+
+        @Override
+        public Integer call() {
+            throw new UserError("the scheduler role is not built yet in this version");
         }
     }
 }

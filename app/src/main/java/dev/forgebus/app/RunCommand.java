@@ -23,6 +23,6 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         ForgebusConfig loaded = config.load();
-        return RoleRunner.runUntilStopped(() -> ForgebusProcess.start(loaded, dataDir, true, true));
+        return RoleRunner.runUntilStopped(() -> ForgebusProcess.start(loaded, dataDir, true, java.util.EnumSet.allOf(ForgebusProcess.Role.class), java.util.Set.of()));
     }
 }

@@ -27,7 +27,7 @@ class RateLimitEndToEndTest {
     void a_burst_of_5N_events_stays_within_N_calls_per_second_and_all_complete() throws Exception {
         try (FakeForge forge = FakeForge.start(FakeForge.Flavor.GITHUB);
              RunningForgebus forgebus = new RunningForgebus(
-                     RunningForgebus.config(forge.apiUrl(), TriageEndToEndTest.freePort(), "")
+                     RunningForgebus.config(forge.apiUrl().toString(), TriageEndToEndTest.freePort(), "")
                              .replace("requests_per_hour: 360000", "requests_per_hour: " + (N * 3600)),
                      dir.resolve("data"))) {
             int events = 5 * N;
@@ -50,7 +50,7 @@ class RateLimitEndToEndTest {
 
             // The limiter spaces calls 1/N s apart; allow 50 ms of network jitter between permit
             // and arrival: no N+1 calls may arrive within (1 s - 50 ms).
-            List<Instant> arrivals = forge.requests().stream().map(r -> r.at()).sorted().toList();
+            List<Instant> arrivals = forge.requests().stream().map(r -> r.arrivedAt()).sorted().toList();
             assertThat(arrivals).hasSizeGreaterThanOrEqualTo(events);
             for (int i = 0; i + N < arrivals.size(); i++) {
                 Duration span = Duration.between(arrivals.get(i), arrivals.get(i + N));

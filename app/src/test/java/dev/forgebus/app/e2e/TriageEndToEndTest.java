@@ -39,7 +39,7 @@ class TriageEndToEndTest {
     @BeforeAll
     void start() throws Exception {
         forge = FakeForge.start(FakeForge.Flavor.GITHUB);
-        forgebus = new RunningForgebus(RunningForgebus.config(forge.apiUrl(), freePort(), ""), dir.resolve("data"));
+        forgebus = new RunningForgebus(RunningForgebus.config(forge.apiUrl().toString(), freePort(), ""), dir.resolve("data"));
     }
 
     @AfterAll

@@ -1,0 +1,85 @@
+package dev.forgebus.common.forge;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.forgebus.common.config.ForgeConfig;
+import dev.forgebus.common.config.ForgebusConfig;
+import dev.forgebus.common.config.OrgConfig;
+
+/**
+ * {@link ForgeClients} from the configuration: the org's token when the org has one
+ * (credential {@code forgeId/OrgName}, the org's name as the config writes it), else the forge's
+ * (credential {@code forgeId}). One client per credential, created on first use and kept, so
+ * all calls of one credential share its {@link CallGate} key.
+ *
+ * <p>GitHub App authentication ({@code app:}) is not supported yet: such a forge gets a client
+ * without a token, whose calls fail as {@link ForgeCallException.Kind#PERMANENT}.
+ */
+public final class DefaultForgeClients implements ForgeClients, AutoCloseable {
+
+    private final ForgebusConfig config;
+    private final CallGate gate;
+    private final ForgeTransport transport;
+    private final boolean ownsTransport;
+    private final Map<String, ForgeClient> byCredential = new ConcurrentHashMap<>();
+
+    /** With {@link ForgeTransport#defaults()}, closed by {@link #close()}. */
+    public DefaultForgeClients(ForgebusConfig config, CallGate gate) {
+        this(config, gate, ForgeTransport.defaults(), true);
+    }
+
+    /** With a transport the caller keeps and closes (shorter timeouts in tests, a shared pool). */
+    public DefaultForgeClients(ForgebusConfig config, CallGate gate, ForgeTransport transport) {
+        this(config, gate, transport, false);
+    }
+
+    private DefaultForgeClients(ForgebusConfig config, CallGate gate, ForgeTransport transport, boolean ownsTransport) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.gate = Objects.requireNonNull(gate, "gate");
+        this.transport = Objects.requireNonNull(transport, "transport");
+        this.ownsTransport = ownsTransport;
+    }
+
+    /** @throws IllegalArgumentException when no forge has this id */
+    @Override
+    public ForgeClient forOwner(String forgeId, String owner) {
+        ForgeConfig forge = forge(forgeId);
+        ForgeCredential credential = credential(forge, owner);
+        return byCredential.computeIfAbsent(credential.id(), id -> create(forge, credential));
+    }
+
+    /** @throws IllegalArgumentException when no forge has this id */
+    @Override
+    public String credentialId(String forgeId, String owner) {
+        return credential(forge(forgeId), owner).id();
+    }
+
+    private ForgeConfig forge(String forgeId) {
+        return config.forge(forgeId)
+                .orElseThrow(() -> new IllegalArgumentException("no forge with id '" + forgeId + "' is configured"));
+    }
+
+    private ForgeCredential credential(ForgeConfig forge, String owner) {
+        Optional<OrgConfig> orgWithToken = config.org(forge.id(), owner).filter(org -> org.token().isPresent());
+        return orgWithToken
+                .map(org -> new ForgeCredential(forge.id() + "/" + org.name(), org.token()))
+                .orElseGet(() -> new ForgeCredential(forge.id(), forge.token()));
+    }
+
+    private ForgeClient create(ForgeConfig forge, ForgeCredential credential) {
+        return switch (forge.type()) {
+            case GITHUB -> new GitHubClient(forge.apiUrl(), credential, gate, transport);
+            case FORGEJO, GITEA -> new GiteaClient(forge.apiUrl(), credential, gate, transport);
+        };
+    }
+
+    @Override
+    public void close() {
+        if (ownsTransport) {
+            transport.close();
+        }
+    }
+}

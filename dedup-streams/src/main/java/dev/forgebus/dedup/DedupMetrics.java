@@ -1,0 +1,60 @@
+package dev.forgebus.dedup;
+
+import java.util.Set;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * What the topology counts, kept behind an interface so that the topology function needs no
+ * Micrometer registry and its tests can pass {@link #NONE}.
+ *
+ * <p>With exactly-once processing, a record whose transaction aborts is processed again, so a
+ * count can exceed the true number by the records of an aborted transaction (rare: a crash or a
+ * rebalance in the middle of a commit interval). Counters are for dashboards, not for billing.
+ */
+public interface DedupMetrics {
+
+    /** A repeated {@code (forge, delivery id)} arrived within the retention. */
+    void duplicate(String forge);
+
+    /** A raw record could not be read (not JSON, or a header missing). */
+    void unreadable(String forge);
+
+    DedupMetrics NONE = new DedupMetrics() {
+        @Override
+        public void duplicate(String forge) {
+        }
+
+        @Override
+        public void unreadable(String forge) {
+        }
+    };
+
+    /**
+     * Counters {@code forgebus.dedup.duplicates} and {@code forgebus.dedup.unreadable}, tagged
+     * {@code forge}. Only configured forge ids become tag values (anything else is "unknown"), so a
+     * malformed record cannot create time series.
+     */
+    static DedupMetrics micrometer(MeterRegistry registry, Set<String> forgeIds) {
+        Set<String> known = Set.copyOf(forgeIds);
+        return new DedupMetrics() {
+            @Override
+            public void duplicate(String forge) {
+                counter("forgebus.dedup.duplicates", "repeated deliveries dropped (or re-routed to dead-lettered modules)", forge)
+                        .increment();
+            }
+
+            @Override
+            public void unreadable(String forge) {
+                counter("forgebus.dedup.unreadable", "raw records that could not be read, traced and skipped", forge)
+                        .increment();
+            }
+
+            private Counter counter(String name, String description, String forge) {
+                String tag = forge != null && known.contains(forge) ? forge : "unknown";
+                return Counter.builder(name).description(description).tag("forge", tag).register(registry);
+            }
+        };
+    }
+}

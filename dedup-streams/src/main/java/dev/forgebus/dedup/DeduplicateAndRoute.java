@@ -1,0 +1,163 @@
+package dev.forgebus.dedup;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.forgebus.common.config.ForgebusConfig;
+import dev.forgebus.common.event.DedupDecision;
+import dev.forgebus.common.event.EventEnvelope;
+import dev.forgebus.common.event.RouteDecision;
+import dev.forgebus.common.kafka.TopicNames;
+
+/**
+ * Drops repeated deliveries and routes first sightings (see {@link DedupTopology}). Reads raw
+ * records; forwards {@link Outbound} records for events, work topics and the trace, all keyed
+ * by the raw record's key and carrying its headers.
+ */
+final class DeduplicateAndRoute extends ContextualProcessor<String, byte[], String, Outbound> {
+    private static final Logger LOG = LoggerFactory.getLogger(DeduplicateAndRoute.class);
+
+    static final String REROUTED = "re-routed: earlier attempt dead-lettered";
+
+    private final ForgebusConfig config;
+    private final TopicNames topics;
+    private final Duration retention;
+    private final DedupMetrics metrics;
+
+    /** Key: forge + '\n' + delivery id. Value: first and last sighting, modules that dead-lettered it. */
+    private KeyValueStore<String, SeenDelivery> seen;
+
+    DeduplicateAndRoute(ForgebusConfig config, TopicNames topics, DedupMetrics metrics) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.topics = Objects.requireNonNull(topics, "topics");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.retention = config.dedup().retention();
+        if (retention.isNegative() || retention.isZero()) {
+            throw new IllegalArgumentException("dedup retention must be positive: " + retention);
+        }
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Outbound> context) {
+        super.init(context);
+        seen = context.getStateStore(DedupTopology.STORE);
+        context.schedule(ExpirySweep.TICK, PunctuationType.WALL_CLOCK_TIME, new ExpirySweep(seen, retention));
+    }
+
+    @Override
+    public void process(Record<String, byte[]> raw) {
+        Instant now = Instant.ofEpochMilli(context().currentSystemTimeMs());
+        switch (RawDelivery.read(raw, topics)) {
+            case RawDelivery.Unreadable unreadable -> traceUnreadable(raw, unreadable, now);
+            case RawDelivery.Readable(EventEnvelope event) -> {
+                String id = SeenDelivery.key(event.forge(), event.deliveryId());
+                SeenDelivery earlier = seen.get(id);
+                if (isDuplicate(earlier, now)) {
+                    handleRedelivery(raw, id, event, earlier, now);
+                } else {
+                    routeNewDelivery(raw, id, event, now);
+                }
+            }
+        }
+    }
+
+    /** Seen within the retention; an older entry the sweep has not reached yet counts as absent. */
+    private boolean isDuplicate(SeenDelivery earlier, Instant now) {
+        return earlier != null && !earlier.isExpired(now, retention);
+    }
+
+    private void routeNewDelivery(Record<String, byte[]> raw, String id, EventEnvelope event, Instant now) {
+        List<RouteDecision> routes = Router.decide(config, event);
+        byte[] envelope = event.withRoutes(routes).toJson();
+        send(raw, event, topics.events(), envelope);
+        for (RouteDecision route : routes) {
+            if (route.routed()) {
+                send(raw, event, topics.work(route.module()), envelope);
+            }
+        }
+        seen.put(id, SeenDelivery.firstSighting(now));
+        trace(raw, event, now, false, routes);
+    }
+
+    /**
+     * A repeat is dropped, except towards the modules whose earlier attempt ended in a dead
+     * letter: GitHub's "Redeliver" (and Gitea's "Test delivery" replay) keep the delivery id,
+     * and an operator redelivering after fixing the cause expects those modules to try again.
+     * They are re-routed only when the current config still routes the event to them (a module
+     * disabled since must not act), and cleared from the entry once re-routed.
+     */
+    private void handleRedelivery(Record<String, byte[]> raw, String id, EventEnvelope event, SeenDelivery earlier, Instant now) {
+        metrics.duplicate(event.forge());
+        List<RouteDecision> decisions = earlier.deadLettered().isEmpty() ? List.of() : rerouteDecisions(event, earlier);
+        List<RouteDecision> rerouted = decisions.stream().filter(RouteDecision::routed).toList();
+        if (!rerouted.isEmpty()) {
+            byte[] envelope = event.withRoutes(rerouted).toJson();
+            for (RouteDecision route : rerouted) {
+                send(raw, event, topics.work(route.module()), envelope);
+            }
+        }
+        seen.put(id, earlier.seenAgain(now).without(rerouted.stream().map(RouteDecision::module).toList()));
+        trace(raw, event, now, true, decisions);
+    }
+
+    private List<RouteDecision> rerouteDecisions(EventEnvelope event, SeenDelivery earlier) {
+        Map<String, RouteDecision> current = Router.decide(config, event).stream()
+                .collect(Collectors.toMap(RouteDecision::module, Function.identity()));
+        List<RouteDecision> decisions = new ArrayList<>();
+        for (String module : earlier.deadLettered()) {
+            RouteDecision today = current.get(module);
+            decisions.add(today != null && today.routed()
+                    ? new RouteDecision(module, true, REROUTED)
+                    : new RouteDecision(module, false, "dead-lettered earlier, not re-routed: "
+                            + (today == null ? "not driven by webhooks" : today.reason())));
+        }
+        return decisions;
+    }
+
+    /**
+     * An unreadable record must neither stop the stream thread (it would stop on it again after
+     * every restart) nor vanish: it is traced with the reason, counted and logged (never its
+     * body), and the stream moves on. The raw topic keeps the bytes for inspection.
+     */
+    private void traceUnreadable(Record<String, byte[]> raw, RawDelivery.Unreadable unreadable, Instant now) {
+        metrics.unreadable(unreadable.forge());
+        LOG.warn("skipped a raw record: {} (forge '{}', delivery '{}', key '{}', {} bytes, at {})", unreadable.reason(),
+                unreadable.forge(), unreadable.deliveryId(), raw.key(), raw.value() == null ? 0 : raw.value().length,
+                context().recordMetadata().map(m -> m.topic() + "-" + m.partition() + "@" + m.offset()).orElse("?"));
+        List<RouteDecision> routes = Router.EVENT_DRIVEN.stream()
+                .map(module -> new RouteDecision(module.id(), false, unreadable.reason()))
+                .toList();
+        DedupDecision decision = new DedupDecision(unreadable.forge(), unreadable.deliveryId(), raw.key(), unreadable.event(),
+                "", unreadable.receivedAt(), now, false, routes);
+        context().forward(raw.withValue(new Outbound(topics.trace(), decision.toJson())));
+    }
+
+    private void trace(Record<String, byte[]> raw, EventEnvelope event, Instant now, boolean duplicate, List<RouteDecision> routes) {
+        DedupDecision decision = new DedupDecision(event.forge(), event.deliveryId(), keyOf(raw, event), event.event(),
+                event.action(), event.receivedAt(), now, duplicate, routes);
+        send(raw, event, topics.trace(), decision.toJson());
+    }
+
+    private void send(Record<String, byte[]> raw, EventEnvelope event, String topic, byte[] value) {
+        context().forward(raw.withKey(keyOf(raw, event)).withValue(new Outbound(topic, value)));
+    }
+
+    /** The raw record's key (the gateway's); the envelope's own when a producer left it out. */
+    private static String keyOf(Record<String, byte[]> raw, EventEnvelope event) {
+        return raw.key() != null ? raw.key() : event.key();
+    }
+}

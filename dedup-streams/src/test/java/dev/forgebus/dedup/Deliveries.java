@@ -1,0 +1,118 @@
+package dev.forgebus.dedup;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+import dev.forgebus.common.config.ConfigException;
+import dev.forgebus.common.config.ConfigLoader;
+import dev.forgebus.common.config.ForgebusConfig;
+import dev.forgebus.common.event.EventEnvelope;
+import dev.forgebus.common.event.Json;
+import dev.forgebus.common.kafka.RawRecordHeaders;
+import dev.forgebus.common.kafka.TopicNames;
+
+/** The test config and webhook deliveries as the gateway writes them to the raw topic. */
+final class Deliveries {
+
+    private Deliveries() {
+    }
+
+    /**
+     * Org MyOrg on forge {@code gh}: triage on {@code app} and disabled on {@code quiet}; auto-merge
+     * on {@code app}; release, dependency triggers and a mirror (primary here) on {@code lib}; a
+     * mirror whose primary is on forge {@code cb} for {@code tools}.
+     */
+    static ForgebusConfig config(String topicPrefix) {
+        try {
+            return ConfigLoader.parse("""
+                    kafka: { topic_prefix: %s, partitions: 2 }
+                    dedup: { retention: 1h }
+                    forges:
+                      gh: { type: github, webhook_secret: test-secret }
+                      cb: { type: forgejo, api_url: "https://codeberg.example/api/v1", webhook_secret: test-secret }
+                    orgs:
+                      MyOrg:
+                        forge: gh
+                        repositories:
+                          app:
+                            auto_triage: { add_needs_triage_label: true }
+                            auto_merge: { required_checks: [test] }
+                          quiet:
+                            auto_triage: { enabled: false }
+                          lib:
+                            release: { trigger: both }
+                            dependency_triggers: { on: release, downstream: ["MyOrg/app"] }
+                            mirror: { mirror: "cb:MyOrg/lib" }
+                          tools:
+                            mirror: { primary_forge: cb, mirror: "gh:MyOrg/tools" }
+                            dependency_triggers: { on: tag_push, downstream: ["MyOrg/app"] }
+                    """.formatted(topicPrefix), "test.yml", name -> null);
+        } catch (ConfigException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static byte[] issue(String action, String owner, String repo, String title) {
+        return json("""
+                {"action":"%s","issue":{"number":7,"title":"%s","labels":[]},
+                 "repository":{"name":"%s","full_name":"%s/%s","owner":{"login":"%s"}},
+                 "sender":{"login":"octocat"}}""".formatted(action, title, repo, owner, repo, owner));
+    }
+
+    static byte[] pullRequest(String action, String owner, String repo, boolean merged) {
+        return json("""
+                {"action":"%s","number":3,"pull_request":{"number":3,"merged":%s,"labels":[]},
+                 "repository":{"name":"%s","owner":{"login":"%s"}},"sender":{"login":"octocat"}}"""
+                .formatted(action, merged, repo, owner));
+    }
+
+    static byte[] push(String ref, String owner, String repo, boolean deleted) {
+        return json("""
+                {"ref":"%s","before":"1111111111111111111111111111111111111111","after":"%s","deleted":%s,
+                 "repository":{"name":"%s","owner":{"login":"%s","username":"%s"}},"sender":{"username":"gitea-user"}}"""
+                .formatted(ref, deleted ? "0".repeat(40) : "2".repeat(40), deleted, repo, owner, owner));
+    }
+
+    static byte[] release(String action, String owner, String repo) {
+        return json("""
+                {"action":"%s","release":{"tag_name":"v1.2.0"},
+                 "repository":{"name":"%s","owner":{"login":"%s"}},"sender":{"login":"octocat"}}"""
+                .formatted(action, repo, owner));
+    }
+
+    /** The headers the gateway writes on a raw record. */
+    static Headers headers(TopicNames topics, String forge, String forgeType, String deliveryId, String event, Instant receivedAt) {
+        RecordHeaders h = new RecordHeaders();
+        h.add(topics.header(RawRecordHeaders.FORGE), utf8(forge));
+        h.add(topics.header(RawRecordHeaders.FORGE_TYPE), utf8(forgeType));
+        h.add(topics.header(RawRecordHeaders.DELIVERY_ID), utf8(deliveryId));
+        h.add(topics.header(RawRecordHeaders.EVENT), utf8(event));
+        h.add(topics.header(RawRecordHeaders.RECEIVED_AT), utf8(receivedAt.toString()));
+        h.add(RawRecordHeaders.CONTENT_TYPE, utf8("application/json"));
+        return h;
+    }
+
+    /** An envelope as dedup builds it, for router tests. */
+    static EventEnvelope envelope(String forge, String event, byte[] payload) {
+        try {
+            var node = Json.MAPPER.readTree(payload);
+            var repository = node.path("repository");
+            return new EventEnvelope(forge, forge.equals("gh") ? "github" : "forgejo", "d-1", event,
+                    node.path("action").asText(""), repository.path("owner").path("login").asText(""),
+                    repository.path("name").asText(""), "octocat", Instant.EPOCH, null, node);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] json(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,412 @@
+package dev.forgebus.fakeforge;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+
+/**
+ * A small stateful forge on loopback for tests: speaks the GitHub or the Forgejo/Gitea REST
+ * shapes Forgebus uses, keeps repositories, issues and labels, records every request, and fails
+ * or delays requests on demand.
+ *
+ * <pre>{@code
+ * try (FakeForge forge = FakeForge.start(Flavor.GITHUB)) {
+ *     forge.createIssue("MyOrg", "app", 7, "App crash on start");
+ *     // point a config's api_url at forge.apiUrl(), run the code under test, then:
+ *     assertThat(forge.labels("MyOrg", "app", 7)).containsExactly("bug");
+ *     assertThat(forge.labelChanges("MyOrg", "app", 7)).isEqualTo(1);
+ * }
+ * }</pre>
+ *
+ * <p>Every request passes, in order: recording; a matching {@link #delayNext delay}; a matching
+ * {@link #failNext injected failure}; the {@link #requireToken token check}; the GitHub
+ * {@link #rateLimit budget} (each request spends one, as on GitHub; an empty budget answers 403
+ * with {@code x-ratelimit-remaining: 0}); the route. GitHub answers, injected failures included,
+ * carry {@code x-ratelimit-*} headers; Forgejo sends none (it has no such headers).
+ *
+ * <p>Thread-safe. {@link #reset()} between tests is cheaper than a new server.
+ */
+public final class FakeForge implements AutoCloseable {
+
+    /** Which forge's REST dialect the fake speaks. */
+    public enum Flavor {
+        /** GitHub: routes at the root. */
+        GITHUB,
+        /** Forgejo and Gitea: routes under {@code /api/v1}. */
+        FORGEJO
+    }
+
+    /** GitHub's budget for a token, the fake's default. */
+    public static final int DEFAULT_RATE_LIMIT = 5000;
+    private static final String FORGEJO_PREFIX = "/api/v1";
+
+    private final Flavor flavor;
+    private final Clock clock;
+    private final ForgeState state = new ForgeState();
+    private final List<RecordedRequest> requests = Collections.synchronizedList(new ArrayList<>());
+    private final Object lock = new Object();
+    // Guarded by lock:
+    private final List<Injection> failures = new ArrayList<>();
+    private final List<Delay> delays = new ArrayList<>();
+    private String requiredToken;
+    private int rateLimit;
+    private int rateRemaining;
+    private Instant rateResetAt;
+    private volatile int maxPageSize = 100;
+
+    private Javalin app;
+    private ForgeApi api;
+    private URI apiUrl;
+
+    private record Injection(Predicate<RecordedRequest> which, int[] left, int status, Map<String, String> headers,
+                             String body) {
+    }
+
+    private record Delay(Predicate<RecordedRequest> which, Duration delay) {
+    }
+
+    private FakeForge(Flavor flavor, Clock clock) {
+        this.flavor = Objects.requireNonNull(flavor, "flavor");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        resetRateLimit(DEFAULT_RATE_LIMIT);
+    }
+
+    /** Starts a fake of {@code flavor} on 127.0.0.1, on a free port. */
+    public static FakeForge start(Flavor flavor) {
+        return start(flavor, Clock.systemUTC());
+    }
+
+    /** As {@link #start(Flavor)}, with the clock that stamps requests and sets the budget's reset. */
+    public static FakeForge start(Flavor flavor, Clock clock) {
+        FakeForge forge = new FakeForge(flavor, clock);
+        forge.app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            for (HandlerType method : List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT, HandlerType.PATCH,
+                    HandlerType.DELETE)) {
+                config.routes.addHttpHandler(method, "/*", forge::serve);
+            }
+        });
+        forge.app.start("127.0.0.1", 0);
+        String root = "http://127.0.0.1:" + forge.app.port();
+        forge.apiUrl = URI.create(flavor == Flavor.GITHUB ? root : root + FORGEJO_PREFIX);
+        forge.api = flavor == Flavor.GITHUB
+                ? new GitHubApi(forge.state, forge.apiUrl.toString(), () -> forge.maxPageSize)
+                : new ForgejoApi(forge.state, forge.apiUrl.toString(), () -> forge.maxPageSize);
+        return forge;
+    }
+
+    public Flavor flavor() {
+        return flavor;
+    }
+
+    /** The base URL to put in a config's {@code api_url} ({@code http://127.0.0.1:<port>[/api/v1]}). */
+    public URI apiUrl() {
+        return apiUrl;
+    }
+
+    // ---- state ----
+
+    /** Creates (or replaces) an issue or pull request, creating its repository when needed. */
+    public void createIssue(String owner, String repo, long number, String title) {
+        state.createIssue(owner, repo, number, title);
+    }
+
+    /**
+     * Creates a repository label (and the repository when needed).
+     *
+     * @param color six hex digits, with or without '#'
+     * @return its id
+     */
+    public long createLabel(String owner, String repo, String name, String color) {
+        return state.createLabel(owner, repo, name, color.replaceFirst("^#", "")).id();
+    }
+
+    /**
+     * Puts labels on an existing issue directly (no request recorded), creating repository labels
+     * that do not exist yet, as a person would in the forge's web page.
+     */
+    public void labelIssue(String owner, String repo, long number, String... names) {
+        if (state.addLabelsByName(owner, repo, number, List.of(names), GitHubApi.NEW_LABEL_COLOR)
+                instanceof ForgeState.AddResult.NoSuchIssue) {
+            throw new IllegalArgumentException("no issue " + owner + "/" + repo + "#" + number);
+        }
+    }
+
+    /** Names of the labels on an issue, in the order they were added. */
+    public List<String> labels(String owner, String repo, long number) {
+        return state.issueLabels(owner, repo, number)
+                .orElseThrow(() -> new IllegalArgumentException("no issue " + owner + "/" + repo + "#" + number))
+                .stream().map(ForgeState.Label::name).toList();
+    }
+
+    /** Names of the repository's labels, in creation order. */
+    public List<String> repositoryLabels(String owner, String repo) {
+        return state.repositoryLabels(owner, repo).stream().map(ForgeState.Label::name).toList();
+    }
+
+    // ---- recording ----
+
+    /** Every request received since start or {@link #reset()}, in arrival order. */
+    public List<RecordedRequest> requests() {
+        synchronized (requests) {
+            return List.copyOf(requests);
+        }
+    }
+
+    /** The requests that match. */
+    public List<RecordedRequest> requests(Predicate<RecordedRequest> which) {
+        return requests().stream().filter(which).toList();
+    }
+
+    /**
+     * How many requests tried to change the labels of an issue: any method but GET on its
+     * {@code .../issues/{number}/labels} route (or below it), whatever their answer.
+     */
+    public long labelChanges(String owner, String repo, long number) {
+        String path = prefix() + "/repos/" + owner + "/" + repo + "/issues/" + number + "/labels";
+        return requests().stream()
+                .filter(RecordedRequest::isWrite)
+                .filter(r -> r.path().equalsIgnoreCase(path) || r.path().toLowerCase(java.util.Locale.ROOT)
+                        .startsWith(path.toLowerCase(java.util.Locale.ROOT) + "/"))
+                .count();
+    }
+
+    // ---- behaviour ----
+
+    /**
+     * From now on, requests must carry {@code Authorization: Bearer <token>} or {@code token <token>};
+     * others get 401 with the forge's error body. Null lifts the requirement.
+     */
+    public void requireToken(String token) {
+        synchronized (lock) {
+            requiredToken = token;
+        }
+    }
+
+    /** The next {@code times} requests answer {@code status} with the forge's error body for it. */
+    public void failNext(int times, int status) {
+        failNext(times, status, Map.of(), null);
+    }
+
+    /**
+     * The next {@code times} requests answer {@code status} with these headers (e.g.
+     * {@code Retry-After}, {@code x-ratelimit-remaining}) and body (null: the forge's error body).
+     */
+    public void failNext(int times, int status, Map<String, String> headers, String body) {
+        failNextMatching(request -> true, times, status, headers, body);
+    }
+
+    /** As {@link #failNext(int, int, Map, String)}, only for requests that match {@code which}. */
+    public void failNextMatching(Predicate<RecordedRequest> which, int times, int status, Map<String, String> headers,
+                                 String body) {
+        if (times < 1) {
+            throw new IllegalArgumentException("times must be at least 1, was " + times);
+        }
+        synchronized (lock) {
+            failures.add(new Injection(which, new int[] {times}, status, Map.copyOf(headers), body));
+        }
+    }
+
+    /** The next request is answered only after {@code delay} (to exercise client timeouts). */
+    public void delayNext(Duration delay) {
+        delayNextMatching(request -> true, delay);
+    }
+
+    /** The next request that matches {@code which} is answered only after {@code delay}. */
+    public void delayNextMatching(Predicate<RecordedRequest> which, Duration delay) {
+        synchronized (lock) {
+            delays.add(new Delay(which, delay));
+        }
+    }
+
+    /**
+     * Sets the GitHub budget: {@code limit} requests until an hour from now. When it is spent,
+     * requests get 403 "API rate limit exceeded" with {@code x-ratelimit-remaining: 0}.
+     */
+    public void rateLimit(int limit) {
+        synchronized (lock) {
+            resetRateLimit(limit);
+        }
+    }
+
+    /** What is left of the GitHub budget. */
+    public int rateLimitRemaining() {
+        synchronized (lock) {
+            return rateRemaining;
+        }
+    }
+
+    /** Caps page sizes (GitHub {@code per_page}, Forgejo {@code limit}) to exercise pagination. */
+    public void maxPageSize(int size) {
+        if (size < 1) {
+            throw new IllegalArgumentException("size must be at least 1, was " + size);
+        }
+        maxPageSize = size;
+    }
+
+    /** Forgets state, recordings, injections, token requirement, page cap; restores the budget. */
+    public void reset() {
+        state.reset();
+        requests.clear();
+        synchronized (lock) {
+            failures.clear();
+            delays.clear();
+            requiredToken = null;
+            resetRateLimit(DEFAULT_RATE_LIMIT);
+        }
+        maxPageSize = 100;
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+
+    // ---- serving ----
+
+    private void serve(Context ctx) {
+        RecordedRequest request = record(ctx);
+        requests.add(request);
+        Optional<Duration> delay = takeDelay(request);
+        if (delay.isPresent()) {
+            try {
+                Thread.sleep(delay.get());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        // The recording masks the credential, so the token check reads the header itself.
+        write(ctx, answer(request, ctx.header("Authorization")));
+    }
+
+    private Reply answer(RecordedRequest request, String authorization) {
+        Optional<Injection> failure;
+        String token;
+        boolean budgetSpent = false;
+        synchronized (lock) {
+            failure = takeFailure(request);
+            token = requiredToken;
+            if (flavor == Flavor.GITHUB) {
+                if (!clock.instant().isBefore(rateResetAt)) {
+                    resetRateLimit(rateLimit);
+                }
+                if (rateRemaining > 0) {
+                    rateRemaining--;
+                } else {
+                    budgetSpent = true;
+                }
+            }
+        }
+        Reply reply;
+        if (failure.isPresent()) {
+            Injection f = failure.get();
+            Reply base = f.body() == null ? api.error(f.status(), Reply.reason(f.status()))
+                    : new Reply(f.status(), Map.of(), f.body());
+            return withRateLimitHeaders(base).withHeaders(f.headers());
+        } else if (token != null && !api.authorizes(authorization, token)) {
+            reply = api.error(401, flavor == Flavor.GITHUB ? "Bad credentials" : "token is required");
+        } else if (budgetSpent) {
+            reply = api.error(403, "API rate limit exceeded for user ID 1.");
+        } else if (!request.path().startsWith(prefix() + "/")) {
+            reply = api.error(404, "Not Found");
+        } else {
+            reply = api.handle(request, request.path().substring(prefix().length()));
+        }
+        return withRateLimitHeaders(reply);
+    }
+
+    private Reply withRateLimitHeaders(Reply reply) {
+        if (flavor != Flavor.GITHUB) {
+            return reply;
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        synchronized (lock) {
+            headers.put("x-ratelimit-limit", Integer.toString(rateLimit));
+            headers.put("x-ratelimit-remaining", Integer.toString(rateRemaining));
+            headers.put("x-ratelimit-reset", Long.toString(rateResetAt.getEpochSecond()));
+            headers.put("x-ratelimit-used", Integer.toString(rateLimit - rateRemaining));
+            headers.put("x-ratelimit-resource", "core");
+        }
+        return reply.withHeaders(headers);
+    }
+
+    private Optional<Injection> takeFailure(RecordedRequest request) {
+        for (Iterator<Injection> it = failures.iterator(); it.hasNext(); ) {
+            Injection injection = it.next();
+            if (injection.which().test(request)) {
+                if (--injection.left()[0] == 0) {
+                    it.remove();
+                }
+                return Optional.of(injection);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Optional<Duration> takeDelay(RecordedRequest request) {
+        synchronized (lock) {
+            for (Iterator<Delay> it = delays.iterator(); it.hasNext(); ) {
+                Delay delay = it.next();
+                if (delay.which().test(request)) {
+                    it.remove();
+                    return Optional.of(delay.delay());
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private void resetRateLimit(int limit) {
+        rateLimit = limit;
+        rateRemaining = limit;
+        rateResetAt = clock.instant().plus(Duration.ofHours(1));
+    }
+
+    private String prefix() {
+        return flavor == Flavor.GITHUB ? "" : FORGEJO_PREFIX;
+    }
+
+    private RecordedRequest record(Context ctx) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (String name : Collections.list(ctx.req().getHeaderNames())) {
+            List<String> values = new ArrayList<>();
+            for (String value : Collections.list(ctx.req().getHeaders(name))) {
+                values.add(name.equalsIgnoreCase("authorization") ? masked(value) : value);
+            }
+            headers.put(name, values);
+        }
+        return new RecordedRequest(ctx.method().name(), ctx.path(), ctx.queryString(), headers, ctx.body(),
+                clock.instant());
+    }
+
+    /** {@code Bearer abc} → {@code Bearer *****}: the scheme stays visible, the credential does not. */
+    private static String masked(String authorization) {
+        int space = authorization.indexOf(' ');
+        return space < 0 ? "*****" : authorization.substring(0, space) + " *****";
+    }
+
+    private static void write(Context ctx, Reply reply) {
+        ctx.status(reply.status());
+        reply.headers().forEach(ctx::header);
+        if (!reply.body().isEmpty()) {
+            ctx.contentType("application/json; charset=utf-8");
+            ctx.result(reply.body());
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package dev.forgebus.workers.runtime;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What the runtime does with a work item after one attempt: a closed set, decided in one place
+ * ({@link RetryPolicy}) and acted on in another ({@link ModuleWorker}), the way Kafka's
+ * {@code DeserializationHandlerResponse} separates the decision from the mechanics.
+ */
+public sealed interface Decision {
+
+    /** The handler returned: publish the DONE outcome, commit. */
+    record Done() implements Decision {
+    }
+
+    /**
+     * The attempt failed and may be retried after {@code delay}: pause the partition, seek back to
+     * the item, resume when {@code delay} has passed. Nothing is committed.
+     */
+    record RetryAfter(Duration delay, Failure failure) implements Decision {
+        public RetryAfter {
+            Objects.requireNonNull(delay, "delay");
+            Objects.requireNonNull(failure, "failure");
+            if (delay.isNegative()) {
+                throw new IllegalArgumentException("delay must not be negative: " + delay);
+            }
+        }
+    }
+
+    /** Retrying cannot help, or attempts are spent: dead letter, DEAD_LETTER outcome, commit. */
+    record DeadLetter(Failure failure) implements Decision {
+        public DeadLetter {
+            Objects.requireNonNull(failure, "failure");
+        }
+    }
+
+    /** The one {@link Done} value. */
+    Done DONE = new Done();
+}

@@ -1,0 +1,675 @@
+package dev.forgebus.workers.runtime;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.forgebus.common.config.ModuleId;
+import dev.forgebus.common.event.EventEnvelope;
+import dev.forgebus.common.event.WorkOutcome;
+import dev.forgebus.common.forge.ForgeCallException;
+import dev.forgebus.common.kafka.RawRecordHeaders;
+import dev.forgebus.common.kafka.TopicNames;
+import dev.forgebus.workers.ModuleHandler;
+import dev.forgebus.workers.dlq.DeadLetterHeaders;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * Runs one module: consumer group {@code <topic_prefix>.<module id>} on {@code work.<module>}
+ * (SPEC 7.1, the rate-limited work queue).
+ *
+ * <h2>Threads</h2>
+ * One polling thread owns the Kafka consumer: it polls, pauses and resumes partitions, seeks and
+ * commits. Handlers run on a pool of {@link WorkerSettings#concurrency()} threads and report back
+ * through a queue (waking the poll up). So a slow handler or a long backoff never keeps the
+ * consumer from polling, and {@code max.poll.interval.ms} is about this loop, not about the work.
+ *
+ * <h2>Order and bounds</h2>
+ * Each assigned partition is a lane: records fetched for it wait in the lane and go to a handler
+ * one at a time, in offset order. A partition is paused while its lane holds or handles anything,
+ * and every partition is paused while the lanes together hold {@code max.poll.records} records:
+ * at most one item per partition in flight, a bounded number fetched.
+ *
+ * <h2>Retries</h2>
+ * A failed attempt that may be retried ({@link RetryPolicy}) drops what the lane fetched after
+ * the item, seeks the partition back to the item and keeps it paused until the retry is due by
+ * {@link WorkerSettings#clock()}; other partitions keep flowing and the consumer keeps polling.
+ * Attempts are counted in memory: after a restart or a rebalance an item starts again at
+ * attempt 1 (it is never lost, and the next owner has its own budget of attempts).
+ *
+ * <h2>Commits</h2>
+ * At-least-once: an offset is committed only after its item is finished, that is after Kafka
+ * acknowledged its DONE outcome, or its dead letter and then its DEAD_LETTER outcome. An item
+ * interrupted by {@link #close()}, a crash or a lost partition is redone by the next owner;
+ * handlers are idempotent (SPEC 7).
+ */
+public final class ModuleWorker implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ModuleWorker.class);
+    private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(10);
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+    private final WorkerSettings settings;
+    private final ModuleHandler handler;
+    private final ModuleId module;
+    private final TopicNames topics;
+    private final String workTopic;
+    private final RetryPolicy policy;
+    private final WorkerMetrics metrics;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final ExecutorService handlers;
+    private final ThreadGroup handlerThreads;
+    private final Thread pollThread;
+    private final BlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final AtomicBoolean closeRequested = new AtomicBoolean();
+    private volatile boolean running = true;
+    private volatile boolean polling;
+
+    // Owned by the polling thread.
+    private final Map<TopicPartition, Lane> lanes = new HashMap<>();
+    private final Map<TopicPartition, OffsetAndMetadata> toCommit = new HashMap<>();
+
+    private ModuleWorker(WorkerSettings settings, ModuleHandler handler, MeterRegistry registry) {
+        this.settings = settings;
+        this.handler = handler;
+        this.module = handler.module();
+        this.topics = settings.topics();
+        this.workTopic = topics.work(module.id());
+        this.policy = settings.retryPolicy();
+        String clientId = "forgebus-worker-" + module.id() + "-" + INSTANCES.incrementAndGet();
+        this.consumer = new KafkaConsumer<>(consumerProperties(settings, module, clientId));
+        try {
+            this.producer = new KafkaProducer<>(producerProperties(settings, clientId));
+        } catch (RuntimeException e) {
+            consumer.close(CloseOptions.timeout(Duration.ZERO));
+            throw e;
+        }
+        this.metrics = new WorkerMetrics(registry, module.id());
+        this.handlerThreads = new ThreadGroup(clientId + "-handlers");
+        AtomicInteger n = new AtomicInteger();
+        this.handlers = Executors.newFixedThreadPool(settings.concurrency(), r -> {
+            Thread t = new Thread(handlerThreads, r, clientId + "-handler-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.pollThread = new Thread(this::pollLoop, clientId);
+        this.pollThread.setDaemon(true);
+    }
+
+    /**
+     * Starts a worker for {@code handler.module()}. The topics must exist (the app provisions them
+     * at start). Returns at once; partitions are assigned in the background.
+     */
+    public static ModuleWorker start(WorkerSettings settings, ModuleHandler handler, MeterRegistry registry) {
+        ModuleWorker worker = new ModuleWorker(settings, handler, registry);
+        worker.polling = true;
+        worker.pollThread.start();
+        return worker;
+    }
+
+    public ModuleId module() {
+        return module;
+    }
+
+    /** True while the worker polls: not closed and not stopped by an error (for {@code /ready}). */
+    public boolean isRunning() {
+        return running && polling;
+    }
+
+    /**
+     * Stops the worker within about three times {@link WorkerSettings#closeTimeout()}: no new item
+     * starts; items in flight get {@code closeTimeout} to finish (and are committed), then their
+     * threads are interrupted and the items are left uncommitted for the next owner; the consumer
+     * leaves its group. Called from a handler, it only asks the worker to stop.
+     */
+    @Override
+    public void close() {
+        if (closeRequested.compareAndSet(false, true)) {
+            running = false;
+            wakeUpPoll();
+        }
+        Thread me = Thread.currentThread();
+        if (me == pollThread || me.getThreadGroup() == handlerThreads) {
+            return; // cannot wait for ourselves
+        }
+        try {
+            long bound = settings.closeTimeout().toMillis() * 3 + 5_000;
+            if (!stopped.await(bound, TimeUnit.MILLISECONDS)) {
+                LOG.warn("worker {} did not stop within {} ms", module.id(), bound);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---------------------------------------------------------------- polling thread
+
+    private void pollLoop() {
+        try {
+            consumer.subscribe(List.of(workTopic), new Rebalance());
+            while (running) {
+                applyCompletions();
+                commitFinished();
+                dispatch();
+                pauseBusyPartitions();
+                ConsumerRecords<byte[], byte[]> records;
+                try {
+                    records = consumer.poll(nextPollTimeout());
+                } catch (WakeupException e) {
+                    continue; // a handler finished, or close() was called
+                }
+                fetched(records);
+                dispatch();
+                metrics.lag(itemsBehind());
+            }
+        } catch (Throwable t) {
+            if (running) {
+                LOG.error("worker {} stopped by an error; its uncommitted items will be redone", module.id(), t);
+            }
+        } finally {
+            running = false;
+            shutDown();
+            polling = false;
+            stopped.countDown();
+        }
+    }
+
+    /** Hands the head of every idle lane to a handler thread. */
+    private void dispatch() {
+        if (!running) {
+            return;
+        }
+        Instant now = settings.clock().instant();
+        for (Lane lane : lanes.values()) {
+            if (lane.inFlight != null || lane.buffered.isEmpty() || lane.waiting(now)) {
+                continue;
+            }
+            ConsumerRecord<byte[], byte[]> record = lane.buffered.pollFirst();
+            int attempt = 1;
+            Instant firstFailedAt = null;
+            if (lane.retry != null && lane.retry.offset() == record.offset()) {
+                attempt = lane.retry.attemptsMade() + 1;
+                firstFailedAt = lane.retry.firstFailedAt();
+            } else {
+                lane.retry = null;
+            }
+            int thisAttempt = attempt;
+            Instant first = firstFailedAt;
+            try {
+                lane.inFlight = handlers.submit(() -> attempt(lane, record, thisAttempt, first));
+            } catch (RejectedExecutionException e) {
+                lane.buffered.addFirst(record); // closing
+                return;
+            }
+        }
+    }
+
+    /** Pauses partitions with work held or a retry pending, resumes the others. */
+    private void pauseBusyPartitions() {
+        Instant now = settings.clock().instant();
+        boolean full = buffered() >= settings.maxPollRecords();
+        Set<TopicPartition> paused = consumer.paused();
+        Set<TopicPartition> pause = new HashSet<>();
+        Set<TopicPartition> resume = new HashSet<>();
+        for (Lane lane : lanes.values()) {
+            boolean hold = full || lane.inFlight != null || !lane.buffered.isEmpty() || lane.waiting(now);
+            if (hold && !paused.contains(lane.partition)) {
+                pause.add(lane.partition);
+            } else if (!hold && paused.contains(lane.partition)) {
+                resume.add(lane.partition);
+            }
+        }
+        if (!pause.isEmpty()) {
+            consumer.pause(pause);
+        }
+        if (!resume.isEmpty()) {
+            consumer.resume(resume);
+        }
+    }
+
+    private Duration nextPollTimeout() {
+        Duration timeout = settings.pollTimeout();
+        Instant now = settings.clock().instant();
+        for (Lane lane : lanes.values()) {
+            if (lane.waiting(now)) {
+                Duration untilDue = Duration.between(now, lane.retry.dueAt());
+                if (untilDue.compareTo(timeout) < 0) {
+                    timeout = untilDue;
+                }
+            }
+        }
+        return timeout.isNegative() ? Duration.ZERO : timeout;
+    }
+
+    private void fetched(ConsumerRecords<byte[], byte[]> records) {
+        for (TopicPartition partition : records.partitions()) {
+            Lane lane = lanes.get(partition);
+            if (lane != null) {
+                lane.buffered.addAll(records.records(partition));
+            }
+        }
+    }
+
+    private int buffered() {
+        int n = 0;
+        for (Lane lane : lanes.values()) {
+            n += lane.buffered.size();
+        }
+        return n;
+    }
+
+    private long itemsBehind() {
+        long behind = 0;
+        for (Lane lane : lanes.values()) {
+            behind += consumer.currentLag(lane.partition).orElse(0) + lane.buffered.size() + (lane.inFlight != null ? 1 : 0);
+        }
+        return behind;
+    }
+
+    private void applyCompletions() {
+        Completion completion;
+        while ((completion = completions.poll()) != null) {
+            apply(completion);
+        }
+    }
+
+    /** Acts on what a handler thread reported. Completions of a lane no longer owned are dropped. */
+    private void apply(Completion completion) {
+        Lane lane = completion.lane();
+        if (lanes.get(lane.partition) != lane) {
+            return; // the partition was revoked or lost meanwhile: its next owner redoes the item
+        }
+        lane.inFlight = null;
+        switch (completion) {
+            case Completion.Finished f -> {
+                lane.retry = null;
+                toCommit.put(lane.partition, new OffsetAndMetadata(f.offset() + 1));
+            }
+            case Completion.Retry r -> {
+                lane.retry = new PendingRetry(r.offset(), r.attemptsMade(), r.firstFailedAt(), r.dueAt());
+                lane.buffered.clear();
+                consumer.seek(lane.partition, r.offset());
+            }
+            case Completion.Abandoned a -> {
+                lane.buffered.clear();
+                if (running) {
+                    consumer.seek(lane.partition, a.offset()); // redo it, same attempt number
+                }
+            }
+        }
+    }
+
+    /** Commits the offsets of finished items. Kept for the next loop when the commit cannot happen now. */
+    private void commitFinished() {
+        if (toCommit.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(toCommit);
+        for (int i = 0; i < 3; i++) {
+            try {
+                consumer.commitSync(offsets, COMMIT_TIMEOUT);
+                offsets.forEach(toCommit::remove);
+                return;
+            } catch (WakeupException e) {
+                // a handler finished meanwhile: try again
+            } catch (RebalanceInProgressException | RetriableException e) {
+                LOG.debug("worker {}: commit postponed: {}", module.id(), e.toString());
+                return;
+            } catch (CommitFailedException e) {
+                LOG.warn("worker {}: partitions {} were reassigned before their offsets were committed; their last items will be redone",
+                        module.id(), offsets.keySet());
+                offsets.keySet().forEach(toCommit::remove);
+                return;
+            }
+        }
+    }
+
+    /**
+     * Waits up to {@code closeTimeout} for the items in flight on {@code partitions} to finish
+     * (applying every completion meanwhile), then interrupts the rest and commits what finished.
+     */
+    private void settle(Collection<TopicPartition> partitions) {
+        long deadline = System.nanoTime() + settings.closeTimeout().toNanos();
+        try {
+            while (partitions.stream().map(lanes::get).anyMatch(l -> l != null && l.inFlight != null)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                Completion c = completions.poll(left, TimeUnit.NANOSECONDS);
+                if (c != null) {
+                    apply(c);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (TopicPartition partition : partitions) {
+            Lane lane = lanes.get(partition);
+            if (lane != null && lane.inFlight != null) {
+                lane.inFlight.cancel(true);
+            }
+        }
+        commitFinished();
+    }
+
+    private void shutDown() {
+        handlers.shutdown();
+        settle(List.copyOf(lanes.keySet()));
+        handlers.shutdownNow();
+        try {
+            handlers.awaitTermination(settings.closeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        applyCompletions();
+        commitFinished();
+        lanes.clear(); // nothing more to settle when close() revokes the partitions
+        try {
+            consumer.close(CloseOptions.timeout(settings.closeTimeout()));
+        } catch (RuntimeException e) {
+            LOG.warn("worker {}: closing the consumer failed: {}", module.id(), e.toString());
+        }
+        try {
+            producer.close(settings.closeTimeout());
+        } catch (RuntimeException e) {
+            LOG.warn("worker {}: closing the producer failed: {}", module.id(), e.toString());
+        }
+        metrics.close();
+        LOG.info("worker {} stopped", module.id());
+    }
+
+    private final class Rebalance implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            for (TopicPartition partition : partitions) {
+                lanes.put(partition, new Lane(partition));
+            }
+            if (!partitions.isEmpty()) {
+                LOG.info("worker {} assigned {}", module.id(), partitions);
+            }
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            if (partitions.isEmpty() || lanes.isEmpty()) {
+                return;
+            }
+            metrics.rebalance();
+            settle(partitions);
+            partitions.forEach(lanes::remove);
+            partitions.forEach(toCommit::remove);
+            LOG.info("worker {} revoked {}", module.id(), partitions);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            if (partitions.isEmpty()) {
+                return;
+            }
+            metrics.rebalance();
+            for (TopicPartition partition : partitions) {
+                Lane lane = lanes.remove(partition);
+                if (lane != null && lane.inFlight != null) {
+                    lane.inFlight.cancel(true);
+                }
+                toCommit.remove(partition);
+            }
+            LOG.warn("worker {} lost {}; their uncommitted items will be redone by the next owner", module.id(), partitions);
+        }
+    }
+
+    // ---------------------------------------------------------------- handler threads
+
+    /** One attempt at one item, on a handler thread; always reports a completion. */
+    private void attempt(Lane lane, ConsumerRecord<byte[], byte[]> record, int attempt, Instant firstFailedAt) {
+        Completion completion = new Completion.Abandoned(lane, record.offset());
+        try {
+            completion = process(lane, record, attempt, firstFailedAt);
+        } catch (InterruptedException e) {
+            LOG.info("worker {}: item {} abandoned (interrupted); it will be redone", module.id(), idOf(record));
+        } catch (Throwable t) {
+            LOG.error("worker {}: item {} failed in the runtime; it will be redone", module.id(), idOf(record), t);
+            if (t instanceof VirtualMachineError fatal) {
+                throw fatal;
+            }
+        } finally {
+            completions.add(completion);
+            wakeUpPoll();
+        }
+    }
+
+    private Completion process(Lane lane, ConsumerRecord<byte[], byte[]> record, int attempt, Instant firstFailedAt)
+            throws InterruptedException {
+        Optional<EventEnvelope> item = read(record);
+        Decision decision = item.isPresent() ? handle(item.get(), attempt) : new Decision.DeadLetter(Failure.unreadable());
+        Instant now = settings.clock().instant();
+        Instant firstFailure = firstFailedAt != null ? firstFailedAt : now;
+        try {
+            switch (decision) {
+                case Decision.Done done -> {
+                    publishOutcome(record, item, WorkOutcome.Status.DONE, attempt, "");
+                    metrics.done();
+                    return new Completion.Finished(lane, record.offset());
+                }
+                case Decision.RetryAfter retry -> {
+                    metrics.failed(retry.failure().errorClass());
+                    metrics.retry();
+                    LOG.info("worker {}: item {} attempt {}/{} failed ({}); retry in {}", module.id(), idOf(record), attempt,
+                            policy.maxAttempts(), retry.failure().reason(), retry.delay());
+                    return new Completion.Retry(lane, record.offset(), attempt, firstFailure, now.plus(retry.delay()));
+                }
+                case Decision.DeadLetter dead -> {
+                    metrics.failed(dead.failure().errorClass());
+                    publishDeadLetter(record, dead.failure(), attempt, firstFailure);
+                    publishOutcome(record, item, WorkOutcome.Status.DEAD_LETTER, attempt, dead.failure().reason());
+                    metrics.deadLettered();
+                    LOG.warn("worker {}: item {} dead-lettered after {} attempt(s): {}", module.id(), idOf(record), attempt,
+                            dead.failure().reason());
+                    return new Completion.Finished(lane, record.offset());
+                }
+            }
+        } catch (InterruptException e) {
+            throw new InterruptedException("interrupted while publishing");
+        } catch (ExecutionException | KafkaException e) {
+            // Kafka did not acknowledge: nothing is committed, the item is redone once Kafka is back.
+            Duration wait = policy.backoffBefore(1);
+            LOG.warn("worker {}: item {} could not be published ({}); redoing it in {}", module.id(), idOf(record),
+                    e.getCause() != null ? e.getCause().toString() : e.toString(), wait);
+            return new Completion.Retry(lane, record.offset(), attempt - 1, firstFailedAt, now.plus(wait));
+        }
+    }
+
+    private Decision handle(EventEnvelope item, int attempt) throws InterruptedException {
+        long started = System.nanoTime();
+        try {
+            handler.handle(item);
+            return Decision.DONE;
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (ForgeCallException e) {
+            return policy.afterFailure(e, attempt);
+        } catch (VirtualMachineError e) {
+            if (e instanceof StackOverflowError) {
+                return policy.afterFailure(e, attempt);
+            }
+            throw e;
+        } catch (Throwable e) {
+            LOG.warn("worker {}: handler threw {}", module.id(), e.getClass().getName(), e);
+            return policy.afterFailure(e, attempt);
+        } finally {
+            metrics.attempt(System.nanoTime() - started);
+        }
+    }
+
+    private static Optional<EventEnvelope> read(ConsumerRecord<byte[], byte[]> record) {
+        if (record.value() == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.ofNullable(EventEnvelope.fromJson(record.value()));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private void publishDeadLetter(ConsumerRecord<byte[], byte[]> record, Failure failure, int attempts, Instant firstFailedAt)
+            throws ExecutionException, InterruptedException {
+        Headers headers = new RecordHeaders(record.headers().toArray());
+        DeadLetterHeaders.put(headers, topics, DeadLetterHeaders.ERROR_CLASS, failure.errorClass());
+        DeadLetterHeaders.put(headers, topics, DeadLetterHeaders.ERROR_MESSAGE, failure.message());
+        DeadLetterHeaders.put(headers, topics, DeadLetterHeaders.ERROR_ATTEMPTS, Integer.toString(attempts));
+        DeadLetterHeaders.put(headers, topics, DeadLetterHeaders.ERROR_FIRST_FAILED_AT, firstFailedAt.toString());
+        DeadLetterHeaders.put(headers, topics, DeadLetterHeaders.ORIGINAL_TOPIC, record.topic());
+        DeadLetterHeaders.put(headers, topics, DeadLetterHeaders.ORIGINAL_PARTITION, Integer.toString(record.partition()));
+        DeadLetterHeaders.put(headers, topics, DeadLetterHeaders.ORIGINAL_OFFSET, Long.toString(record.offset()));
+        producer.send(new ProducerRecord<>(topics.deadLetters(module.id()), null, null, record.key(), record.value(), headers)).get();
+    }
+
+    private void publishOutcome(ConsumerRecord<byte[], byte[]> record, Optional<EventEnvelope> item, WorkOutcome.Status status,
+                                int attempts, String error) throws ExecutionException, InterruptedException {
+        String forge = item.map(EventEnvelope::forge).orElseGet(() -> header(record, RawRecordHeaders.FORGE));
+        String deliveryId = item.map(EventEnvelope::deliveryId).orElseGet(() -> header(record, RawRecordHeaders.DELIVERY_ID));
+        WorkOutcome outcome = new WorkOutcome(forge, deliveryId, module.id(), status, attempts, error, settings.clock().instant());
+        producer.send(new ProducerRecord<>(topics.outcomes(), record.key(), outcome.toJson())).get();
+    }
+
+    private String header(ConsumerRecord<byte[], byte[]> record, String suffix) {
+        return DeadLetterHeaders.text(record.headers(), topics, suffix).orElse("");
+    }
+
+    private String idOf(ConsumerRecord<byte[], byte[]> record) {
+        String key = record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8);
+        return module.id() + ":" + record.partition() + ":" + record.offset() + " (" + key + ")";
+    }
+
+    private void wakeUpPoll() {
+        try {
+            consumer.wakeup();
+        } catch (RuntimeException ignored) {
+            // closed already
+        }
+    }
+
+    // ---------------------------------------------------------------- state
+
+    /** One assigned partition: what was fetched and not yet handled, the item in flight, a pending retry. */
+    private static final class Lane {
+        final TopicPartition partition;
+        final ArrayDeque<ConsumerRecord<byte[], byte[]>> buffered = new ArrayDeque<>();
+        Future<?> inFlight;
+        PendingRetry retry;
+
+        Lane(TopicPartition partition) {
+            this.partition = partition;
+        }
+
+        boolean waiting(Instant now) {
+            return retry != null && inFlight == null && now.isBefore(retry.dueAt());
+        }
+    }
+
+    /** The item at {@code offset} failed {@code attemptsMade} times and is retried at {@code dueAt}. */
+    private record PendingRetry(long offset, int attemptsMade, Instant firstFailedAt, Instant dueAt) {
+    }
+
+    /** What a handler thread reports to the polling thread about one item. */
+    private sealed interface Completion {
+        Lane lane();
+
+        long offset();
+
+        /** Done or dead-lettered, acknowledged by Kafka: commit {@code offset + 1}. */
+        record Finished(Lane lane, long offset) implements Completion {
+        }
+
+        /** Failed; seek back and retry at {@code dueAt}. */
+        record Retry(Lane lane, long offset, int attemptsMade, Instant firstFailedAt, Instant dueAt) implements Completion {
+        }
+
+        /** Interrupted (closing, revoked): nothing to commit. */
+        record Abandoned(Lane lane, long offset) implements Completion {
+        }
+    }
+
+    // ---------------------------------------------------------------- clients
+
+    private static Properties consumerProperties(WorkerSettings settings, ModuleId module, String clientId) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId(module));
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(settings.maxPollRecords()));
+        p.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, Long.toString(settings.maxPollInterval().toMillis()));
+        // Cooperative rebalancing: scaling a module out moves only the partitions that change owner,
+        // instead of stopping every worker of the group.
+        p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        return p;
+    }
+
+    private static Properties producerProperties(WorkerSettings settings, String clientId) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId + "-producer");
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Long.toString(settings.maxRecordBytes()));
+        p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(Math.max(64L * 1024 * 1024, 2 * settings.maxRecordBytes())));
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "60000");
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        return p;
+    }
+}

@@ -1,0 +1,123 @@
+package dev.forgebus.workers.triage;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.forgebus.common.config.AutoTriage;
+import dev.forgebus.common.config.ForgebusConfig;
+import dev.forgebus.common.config.ModuleId;
+import dev.forgebus.common.config.RepoRef;
+import dev.forgebus.common.event.EventEnvelope;
+import dev.forgebus.common.forge.ForgeCallException;
+import dev.forgebus.common.forge.ForgeClient;
+import dev.forgebus.common.forge.ForgeClients;
+import dev.forgebus.workers.ModuleHandler;
+
+/**
+ * Triage and auto-labelling (SPEC 7.2): when an issue or pull request is opened or edited, add
+ * the labels of every title keyword rule that hits, plus the needs-triage label when configured
+ * and no rule hit.
+ *
+ * <p>Idempotent: it reads the item's labels first and adds only the missing ones, so a delivery
+ * processed again makes no second change. Labels are compared ignoring case, as forges show them.
+ * It only ever adds labels; removing a rule's label by hand is respected until the title is
+ * edited again.
+ */
+public final class TriageHandler implements ModuleHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(TriageHandler.class);
+
+    private final ForgebusConfig config;
+    private final ForgeClients clients;
+
+    public TriageHandler(ForgebusConfig config, ForgeClients clients) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.clients = Objects.requireNonNull(clients, "clients");
+    }
+
+    @Override
+    public ModuleId module() {
+        return ModuleId.TRIAGE;
+    }
+
+    @Override
+    public void handle(EventEnvelope item) throws ForgeCallException, InterruptedException {
+        if (!isIssueOrPullRequestOpenedOrEdited(item)) {
+            return;
+        }
+        Optional<AutoTriage> triage = config.resolve(item.forge(), item.owner(), item.repo()).triage()
+                .filter(AutoTriage::enabled);
+        if (triage.isEmpty()) {
+            return;
+        }
+        Subject subject = Subject.of(item);
+        List<String> wanted = labelsFor(triage.get(), subject.title());
+        if (wanted.isEmpty()) {
+            return;
+        }
+        RepoRef repo = new RepoRef(item.forge(), item.owner(), item.repo());
+        ForgeClient forge = clients.forOwner(item.forge(), item.owner());
+        List<String> missing = missing(wanted, forge.labels(repo, subject.number()));
+        if (missing.isEmpty()) {
+            return;
+        }
+        forge.addLabels(repo, subject.number(), missing);
+        LOG.info("triage {}#{} ({}): added labels {}", repo, subject.number(), item.deliveryId(), missing);
+    }
+
+    /** The dedup router already routes only these; checked again so a replayed or misrouted item does nothing. */
+    private static boolean isIssueOrPullRequestOpenedOrEdited(EventEnvelope item) {
+        boolean issueOrPullRequest = switch (Objects.requireNonNullElse(item.event(), "")) {
+            case "issues", "pull_request" -> true;
+            default -> false;
+        };
+        boolean openedOrEdited = switch (Objects.requireNonNullElse(item.action(), "")) {
+            case "opened", "edited" -> true;
+            default -> false;
+        };
+        return issueOrPullRequest && openedOrEdited;
+    }
+
+    /** The rules' labels, or the needs-triage label when configured and no rule hit. */
+    static List<String> labelsFor(AutoTriage triage, String title) {
+        TitleRules rules = TitleRules.of(triage.rules());
+        if (rules.hits(title).isEmpty()) {
+            return triage.addNeedsTriageLabel() ? List.of(triage.needsTriageLabel()) : List.of();
+        }
+        return rules.labelsFor(title);
+    }
+
+    private static List<String> missing(List<String> wanted, List<String> present) {
+        Set<String> have = new LinkedHashSet<>();
+        present.forEach(label -> have.add(label.toLowerCase(Locale.ROOT)));
+        return wanted.stream().filter(label -> !have.contains(label.toLowerCase(Locale.ROOT))).toList();
+    }
+
+    /**
+     * What is being triaged: the issue or pull request number and title. GitHub puts the number
+     * in {@code issue.number} / {@code pull_request.number}; Gitea and Forgejo also at the top
+     * level ({@code number}).
+     */
+    record Subject(long number, String title) {
+
+        static Subject of(EventEnvelope item) throws ForgeCallException {
+            JsonNode payload = item.payload();
+            JsonNode subject = payload.path(item.event().equals("issues") ? "issue" : "pull_request");
+            JsonNode number = subject.path("number").canConvertToLong() ? subject.path("number") : payload.path("number");
+            if (!number.canConvertToLong() || number.asLong() < 1) {
+                // Retrying cannot mend a payload: dead-letter it at once, with the reason.
+                throw ForgeCallException.permanent(0, item.eventAction() + " delivery " + item.deliveryId()
+                        + " has no issue or pull request number");
+            }
+            return new Subject(number.asLong(), subject.path("title").asText(""));
+        }
+    }
+}

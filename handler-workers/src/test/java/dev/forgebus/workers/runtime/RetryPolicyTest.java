@@ -1,0 +1,62 @@
+package dev.forgebus.workers.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import dev.forgebus.common.forge.ForgeCallException;
+
+class RetryPolicyTest {
+    private final RetryPolicy policy = new RetryPolicy(4, List.of(Duration.ofSeconds(1), Duration.ofSeconds(5)));
+
+    @Test
+    void a_transient_failure_is_retried_after_the_backoff_of_its_attempt_and_the_last_entry_repeats() {
+        var e = ForgeCallException.transientFailure(502, "502 Bad Gateway");
+        assertThat(policy.afterFailure(e, 1)).isEqualTo(new Decision.RetryAfter(Duration.ofSeconds(1), new Failure("TRANSIENT", "502 Bad Gateway")));
+        assertThat(policy.afterFailure(e, 2)).isEqualTo(new Decision.RetryAfter(Duration.ofSeconds(5), new Failure("TRANSIENT", "502 Bad Gateway")));
+        assertThat(policy.afterFailure(e, 3)).isEqualTo(new Decision.RetryAfter(Duration.ofSeconds(5), new Failure("TRANSIENT", "502 Bad Gateway")));
+    }
+
+    @Test
+    void the_failure_of_the_last_attempt_is_a_dead_letter() {
+        assertThat(policy.afterFailure(ForgeCallException.transientFailure(503, "down"), 4))
+                .isEqualTo(new Decision.DeadLetter(new Failure("TRANSIENT", "down")));
+    }
+
+    @Test
+    void a_permanent_failure_is_a_dead_letter_at_once() {
+        assertThat(policy.afterFailure(ForgeCallException.permanent(422, "422 Validation Failed"), 1))
+                .isEqualTo(new Decision.DeadLetter(new Failure("PERMANENT", "422 Validation Failed")));
+    }
+
+    @Test
+    void rate_limited_waits_what_the_forge_asked_else_the_backoff() {
+        assertThat(policy.afterFailure(ForgeCallException.rateLimited(429, "slow down", Duration.ofSeconds(42)), 1))
+                .isEqualTo(new Decision.RetryAfter(Duration.ofSeconds(42), new Failure("RATE_LIMITED", "slow down")));
+        assertThat(policy.afterFailure(ForgeCallException.rateLimited(403, "secondary rate limit", null), 2))
+                .isEqualTo(new Decision.RetryAfter(Duration.ofSeconds(5), new Failure("RATE_LIMITED", "secondary rate limit")));
+    }
+
+    @Test
+    void any_other_exception_is_transient_and_named_by_its_class() {
+        assertThat(policy.afterFailure(new NullPointerException("label was null"), 1))
+                .isEqualTo(new Decision.RetryAfter(Duration.ofSeconds(1), new Failure("NullPointerException", "label was null")));
+    }
+
+    @Test
+    void long_messages_are_cut() {
+        Failure failure = Failure.of(new IllegalStateException("x".repeat(5000)));
+        assertThat(failure.message()).hasSize(1000).endsWith("...");
+    }
+
+    @Test
+    void settings_are_checked_at_construction() {
+        assertThatThrownBy(() -> new RetryPolicy(0, List.of())).hasMessageContaining("maxAttempts must be at least 1");
+        assertThatThrownBy(() -> new RetryPolicy(1, List.of(Duration.ofSeconds(-1)))).hasMessageContaining("must not be negative");
+        assertThat(new RetryPolicy(2, List.of()).backoffBefore(1)).isZero();
+    }
+}
