@@ -31,7 +31,7 @@ class TriageEndToEndTest {
     private static final Duration WITHIN = Duration.ofSeconds(60);
 
     @TempDir
-    Path dir;
+    static Path dir;
     private FakeForge forge;
     private RunningForgebus forgebus;
     private int nextIssue = 1;

@@ -471,6 +471,9 @@ public final class ModuleWorker implements AutoCloseable {
     private void attempt(Lane lane, ConsumerRecord<byte[], byte[]> record, int attempt, Instant firstFailedAt) {
         Completion completion = new Completion.Abandoned(lane, record.offset());
         try {
+            if (!running) {
+                return; // closing: an item that has not started is left for the next owner
+            }
             completion = process(lane, record, attempt, firstFailedAt);
         } catch (InterruptedException e) {
             LOG.info("worker {}: item {} abandoned (interrupted); it will be redone", module.id(), idOf(record));

@@ -1,5 +1,7 @@
 package dev.forgebus.workers.runtime;
 
+import static org.awaitility.Awaitility.await;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -62,14 +64,30 @@ public final class WorkerTestKit implements AutoCloseable {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         this.admin = Admin.create(props);
-        new TopicProvisioner(admin, partitions, (short) 1, WorkerSettings.DEFAULT_MAX_RECORD_BYTES)
-                .ensure(TopicProvisioner.allTopics(topics, List.of(module.id())), 30_000);
+        provision();
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         this.producer = new KafkaProducer<>(p);
+    }
+
+    /**
+     * Creates the topics and waits for their leaders. {@code TopicProvisioner.ensure} can fail with
+     * UnknownTopicOrPartitionException when it describes a topic the broker has not finished
+     * creating (reported to common's owner); creating again is harmless (existing topics are kept),
+     * so the kit retries until every partition has a leader.
+     */
+    private void provision() {
+        List<String> names = TopicProvisioner.allTopics(topics, List.of(module.id()));
+        var provisioner = new TopicProvisioner(admin, partitions, (short) 1, WorkerSettings.DEFAULT_MAX_RECORD_BYTES);
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+            provisioner.ensure(names, 10_000);
+            return admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS).values().stream()
+                    .flatMap(d -> d.partitions().stream())
+                    .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+        });
     }
 
     public static WorkerTestKit create(String testName, ModuleId module, int partitions) {
