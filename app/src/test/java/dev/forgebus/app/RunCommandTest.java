@@ -69,6 +69,8 @@ class RunCommandTest {
         byte[] body = "{\"action\":\"opened\",\"repository\":{\"name\":\"r\",\"owner\":{\"login\":\"MyOrg\"}}}"
                 .getBytes(StandardCharsets.UTF_8);
         assertThat(postSigned(httpPort, delivery, body).statusCode()).isEqualTo(202);
+        assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/admin/dlq")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).as("no admin.token: /admin is off").isEqualTo(404);
         assertThat(readRaw(kafkaPort, delivery)).isEqualTo(body);
         String clusterMeta = Files.readString(findMetaProperties(dataDir));
 

@@ -30,9 +30,11 @@ final class RunningForgebus implements AutoCloseable {
 
     private final AutoCloseable process;
     final int port;
+    final String yaml;
     private final HttpClient http = HttpClient.newHttpClient();
 
     RunningForgebus(String yaml, Path dataDir) throws Exception {
+        this.yaml = yaml;
         ForgebusConfig config = ConfigLoader.parse(yaml, "e2e.yml", name -> null);
         ForgebusTestAccess.Started started = ForgebusTestAccess.run(config, dataDir);
         this.process = started.process();

@@ -114,6 +114,34 @@ class TriageEndToEndTest {
     }
 
     @Test
+    void the_dlq_commands_list_show_and_dry_run_replay_a_dead_letter() throws Exception {
+        int issue = newIssue("app", "crash in cli test");
+        String delivery = RunningForgebus.newDelivery();
+        forge.failNext(1, 422);
+        forgebus.postGithub("issues", delivery, RunningForgebus.issueOpened("app", issue, "crash in cli test"));
+        String id = awaitDeadLetter(delivery, 0).path("id").asText();
+        Path config = dir.resolve("cli.yml");
+        java.nio.file.Files.writeString(config, forgebus.yaml);
+
+        String list = cli("dlq", "list", "--module", "triage", "--limit", "1000", "--config", config.toString());
+        String show = cli("dlq", "show", id, "--config", config.toString());
+        String dryRun = cli("dlq", "replay", "--id", id, "--dry-run", "--config", config.toString());
+
+        assertThat(list).contains(id).contains(delivery).contains("422");
+        assertThat(show).contains("\"deliveryId\":\"" + delivery + "\"").contains("crash in cli test");
+        assertThat(dryRun).contains("would replay " + id);
+        assertThat(forge.labels("MyOrg", "app", issue)).as("a dry run replays nothing").isEmpty();
+    }
+
+    private static String cli(String... args) {
+        var out = new java.io.StringWriter();
+        var err = new java.io.StringWriter();
+        int exit = dev.forgebus.app.Main.execute(new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true), args);
+        assertThat(exit).as(String.join(" ", args) + ": " + err).isZero();
+        return out.toString();
+    }
+
+    @Test
     void a_repository_with_triage_disabled_gets_no_call_and_the_trace_says_why() throws Exception {
         int issue = newIssue("quiet", "Crash in quiet repo");
         String delivery = RunningForgebus.newDelivery();
