@@ -171,7 +171,10 @@ public final class DedupStreams implements AutoCloseable {
     /** Stops processing, committing what was processed; waits at most {@link #CLOSE_TIMEOUT}. */
     @Override
     public void close() {
-        if (!streams.close(CLOSE_TIMEOUT)) {
+        // Leave the group on close: otherwise a restarted process waits out the old member's
+        // session timeout (45 s) before its first rebalance completes and /ready turns 200.
+        if (!streams.close(org.apache.kafka.streams.CloseOptions.timeout(CLOSE_TIMEOUT)
+                .withGroupMembershipOperation(org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP))) {
             LOG.warn("dedup-streams did not stop within {} s", CLOSE_TIMEOUT.toSeconds());
         }
     }
