@@ -1,0 +1,33 @@
+package dev.forgebus.app;
+
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Set;
+
+import dev.forgebus.common.config.ForgebusConfig;
+
+/**
+ * {@code forgebus run} inside another JVM (benchmarks, fault harnesses): every role, with the
+ * embedded broker when the config names no cluster.
+ */
+public final class EmbeddedForgebus implements AutoCloseable {
+    private final ForgebusProcess process;
+
+    private EmbeddedForgebus(ForgebusProcess process) {
+        this.process = process;
+    }
+
+    public static EmbeddedForgebus start(ForgebusConfig config, Path dataDir) {
+        return new EmbeddedForgebus(ForgebusProcess.start(config, dataDir, true, EnumSet.allOf(ForgebusProcess.Role.class), Set.of()));
+    }
+
+    /** The HTTP port (webhooks, /ready, /metrics, /admin). */
+    public int httpPort() {
+        return process.httpPort();
+    }
+
+    @Override
+    public void close() {
+        process.close();
+    }
+}
