@@ -653,6 +653,10 @@ public final class ModuleWorker implements AutoCloseable {
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(settings.maxPollRecords()));
         p.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, Long.toString(settings.maxPollInterval().toMillis()));
+        // After a crash the group waits this long for the dead member before reassigning its
+        // partitions; Kafka's 45 s default kept a restarted `run` idle for most of a minute.
+        p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
+        p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "3000");
         // Cooperative rebalancing: scaling a module out moves only the partitions that change owner,
         // instead of stopping every worker of the group.
         p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
