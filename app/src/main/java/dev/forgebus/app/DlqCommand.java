@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import dev.forgebus.common.config.ForgebusConfig;
 import dev.forgebus.common.config.ModuleId;
 import dev.forgebus.common.event.Json;
+import dev.forgebus.common.kafka.RecordSizes;
 import dev.forgebus.common.kafka.TopicNames;
 import dev.forgebus.workers.dlq.DeadLetter;
 import dev.forgebus.workers.dlq.DeadLetters;
@@ -28,7 +29,8 @@ final class DlqCommand {
 
     static DeadLetters open(ConfigOption option) {
         ForgebusConfig config = option.load();
-        return new DeadLetters(Limits.bootstrapServers(config), new TopicNames(config.kafka().topicPrefix()));
+        return new DeadLetters(Limits.bootstrapServers(config), new TopicNames(config.kafka().topicPrefix()),
+                DeadLetters.DEFAULT_TIMEOUT, RecordSizes.maxRecordBytes(config.server().maxBodyBytes()));
     }
 
     static Optional<ModuleId> module(String id) {

@@ -22,6 +22,7 @@ import dev.forgebus.common.config.ForgebusConfig;
 import dev.forgebus.common.config.ModuleId;
 import dev.forgebus.common.health.ReadinessCheck;
 import dev.forgebus.common.kafka.KafkaReachability;
+import dev.forgebus.common.kafka.RecordSizes;
 import dev.forgebus.common.kafka.TopicNames;
 import dev.forgebus.common.kafka.TopicProvisioner;
 import dev.forgebus.common.metrics.MetricsRegistry;
@@ -76,7 +77,7 @@ final class ForgebusProcess implements AutoCloseable {
     }
 
     private void startParts(ForgebusConfig config, Path dataDir, boolean withEmbedded, Set<Role> roles, Set<ModuleId> modules) {
-        long maxRecordBytes = Limits.maxRecordBytes(config.server().maxBodyBytes());
+        long maxRecordBytes = RecordSizes.maxRecordBytes(config.server().maxBodyBytes());
         String bootstrap = Limits.bootstrapServers(config);
         if (withEmbedded && config.kafka().embedded()) {
             EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(new BrokerSettings(
@@ -119,7 +120,7 @@ final class ForgebusProcess implements AutoCloseable {
         if (config.admin().enabled()) {
             DeliveryTraceIndex traces = DeliveryTraceIndex.start(bootstrap, topics, 100_000);
             toClose.push(traces);
-            DeadLetters deadLetters = new DeadLetters(bootstrap, topics);
+            DeadLetters deadLetters = new DeadLetters(bootstrap, topics, DeadLetters.DEFAULT_TIMEOUT, maxRecordBytes);
             toClose.push(deadLetters);
             AdminRoutes adminRoutes = new AdminRoutes(config.admin().token().orElseThrow(), traces, new DeadLetterAdmin(deadLetters));
             routes.add(adminRoutes::register);

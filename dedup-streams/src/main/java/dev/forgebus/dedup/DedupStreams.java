@@ -94,14 +94,14 @@ public final class DedupStreams implements AutoCloseable {
      *       must have the transaction state log at replication 1 / min ISR 1 (the embedded one has).</li>
      *   <li>Sizes: an envelope embeds a body of up to {@code server.max_body_bytes}; producer
      *       requests, the producer's buffer and consumer fetches must hold
-     *       {@link #maxRecordBytes(long) body + 25 % + 2 MiB}, like the topics.</li>
+     *       {@link dev.forgebus.common.kafka.RecordSizes#maxRecordBytes(long) body + 25 % + 2 MiB}, like the topics.</li>
      *   <li>Error handlers: a raw value is read as bytes, so deserialisation cannot fail on it;
      *       should a key fail, log and fail (never skip silently). Processing exceptions also
      *       fail: the processor handles the expected ones (unreadable payloads) itself.</li>
      * </ul>
      */
     public static Properties streamsProperties(ForgebusConfig config, String bootstrapServers, Path stateDir) {
-        long maxRecordBytes = maxRecordBytes(config.server().maxBodyBytes());
+        long maxRecordBytes = dev.forgebus.common.kafka.RecordSizes.maxRecordBytes(config.server().maxBodyBytes());
         int maxRecord = (int) Math.min(Integer.MAX_VALUE, maxRecordBytes);
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId(config));
@@ -135,10 +135,6 @@ public final class DedupStreams implements AutoCloseable {
         return config.kafka().topicPrefix() + "-dedup";
     }
 
-    /** The largest record: a whole body plus room for the envelope around it and headers. */
-    static long maxRecordBytes(long maxBodyBytes) {
-        return maxBodyBytes + maxBodyBytes / 4 + 2L * 1024 * 1024;
-    }
 
     /** Alive: processing, or rebalancing (which includes starting up and restoring the store). */
     public boolean isRunning() {

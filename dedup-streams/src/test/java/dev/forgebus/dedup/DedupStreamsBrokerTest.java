@@ -61,7 +61,7 @@ class DedupStreamsBrokerTest {
         String bootstrap = SharedTestBroker.bootstrapServers();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             new TopicProvisioner(admin, config.kafka().partitions(), config.kafka().replicationFactor(),
-                    DedupStreams.maxRecordBytes(config.server().maxBodyBytes()))
+                    dev.forgebus.common.kafka.RecordSizes.maxRecordBytes(config.server().maxBodyBytes()))
                     .ensure(TopicProvisioner.allTopics(topics, Arrays.stream(ModuleId.values()).map(ModuleId::id).toList()), 30_000);
         }
         SimpleMeterRegistry registry = new SimpleMeterRegistry();

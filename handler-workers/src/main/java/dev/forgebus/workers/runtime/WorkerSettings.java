@@ -8,6 +8,7 @@ import java.util.Objects;
 import dev.forgebus.common.config.ForgebusConfig;
 import dev.forgebus.common.config.ModuleId;
 import dev.forgebus.common.config.WorkersConfig;
+import dev.forgebus.common.kafka.RecordSizes;
 import dev.forgebus.common.kafka.TopicNames;
 
 /**
@@ -43,8 +44,8 @@ public record WorkerSettings(String bootstrapServers, TopicNames topics, int max
     public static final Duration DEFAULT_MAX_POLL_INTERVAL = Duration.ofMinutes(5);
     public static final int DEFAULT_CONCURRENCY = 4;
     public static final long DEFAULT_CLOSE_TIMEOUT_S = 10;
-    /** 25 MiB body + 25 % + 2 MiB, as the app sizes topics and the embedded broker. */
-    public static final long DEFAULT_MAX_RECORD_BYTES = 26_214_400L + 26_214_400L / 4 + 2L * 1024 * 1024;
+    /** For the default 25 MiB body, as the app sizes topics and the embedded broker. */
+    public static final long DEFAULT_MAX_RECORD_BYTES = RecordSizes.DEFAULT_MAX_RECORD_BYTES;
 
     public WorkerSettings {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -83,10 +84,9 @@ public record WorkerSettings(String bootstrapServers, TopicNames topics, int max
 
     /** The settings a config file asks for: prefix, {@code workers.*}, record size from {@code server.max_body_bytes}. */
     public static WorkerSettings of(String bootstrapServers, ForgebusConfig config) {
-        long body = config.server().maxBodyBytes();
         return defaults(bootstrapServers, new TopicNames(config.kafka().topicPrefix()))
                 .withRetries(config.workers().maxAttempts(), config.workers().backoff())
-                .withMaxRecordBytes(body + body / 4 + 2L * 1024 * 1024);
+                .withMaxRecordBytes(RecordSizes.maxRecordBytes(config.server().maxBodyBytes()));
     }
 
     /** The consumer group of a module: {@code <topic_prefix>.<module id>}. */
