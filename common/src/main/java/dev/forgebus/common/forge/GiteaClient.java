@@ -1,6 +1,7 @@
 package dev.forgebus.common.forge;
 
 import java.net.URI;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -10,7 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
+import dev.forgebus.common.config.MergeMethod;
 import dev.forgebus.common.config.RepoRef;
 
 /**
@@ -118,5 +119,122 @@ public final class GiteaClient implements ForgeClient {
         } catch (NumberFormatException e) {
             return Optional.empty();
         }
+    }
+
+    // ---- not implemented yet (issue 5 in progress) ----
+
+    @Override
+    public void removeLabel(RepoRef repo, long number, String label) throws ForgeCallException, InterruptedException {
+        throw new UnsupportedOperationException("removeLabel: not implemented yet");
+    }
+
+    @Override
+    public List<ForgeIssue> openIssues(RepoRef repo) throws ForgeCallException, InterruptedException {
+        throw new UnsupportedOperationException("openIssues: not implemented yet");
+    }
+
+    @Override
+    public Optional<ForgeIssue> issue(RepoRef repo, long number) throws ForgeCallException, InterruptedException {
+        throw new UnsupportedOperationException("issue: not implemented yet");
+    }
+
+    @Override
+    public ForgeIssue createIssue(RepoRef repo, String title, String body, List<String> labels) throws ForgeCallException, InterruptedException {
+        throw new UnsupportedOperationException("createIssue: not implemented yet");
+    }
+
+    @Override
+    public void comment(RepoRef repo, long number, String body) throws ForgeCallException, InterruptedException {
+        throw new UnsupportedOperationException("comment: not implemented yet");
+    }
+
+    @Override
+    public List<ForgeComment> comments(RepoRef repo, long number) throws ForgeCallException, InterruptedException {
+        throw new UnsupportedOperationException("comments: not implemented yet");
+    }
+
+    @Override
+    public void closeIssue(RepoRef repo, long number, CloseReason reason) throws ForgeCallException, InterruptedException {
+        throw new UnsupportedOperationException("closeIssue: not implemented yet");
+    }
+
+    @Override
+    public Optional<FileContent> fileContent(RepoRef repo, String path, Optional<String> ref) throws ForgeCallException, InterruptedException {
+        throw new UnsupportedOperationException("fileContent: not implemented yet");
+    }
+
+    @Override
+    public Optional<ForgeRelease> releaseByTag(RepoRef repo, String tag) throws ForgeCallException, InterruptedException {
+        throw new UnsupportedOperationException("releaseByTag: not implemented yet");
+    }
+
+    @Override
+    public ForgeRelease createRelease(RepoRef repo, ReleaseDraft draft) throws ForgeCallException, InterruptedException {
+        throw new UnsupportedOperationException("createRelease: not implemented yet");
+    }
+
+    @Override
+    public ForgeRelease updateRelease(RepoRef repo, long releaseId, ReleaseDraft draft) throws ForgeCallException, InterruptedException {
+        throw new UnsupportedOperationException("updateRelease: not implemented yet");
+    }
+
+    @Override
+    public Optional<ForgePullRequest> pullRequest(RepoRef repo, long number) throws ForgeCallException, InterruptedException {
+        throw new UnsupportedOperationException("pullRequest: not implemented yet");
+    }
+
+    @Override
+    public MergeOutcome merge(RepoRef repo, long number, MergeMethod method, String expectedHeadSha) throws ForgeCallException, InterruptedException {
+        throw new UnsupportedOperationException("merge: not implemented yet");
+    }
+
+    @Override
+    public List<CheckResult> checks(RepoRef repo, String sha) throws ForgeCallException, InterruptedException {
+        throw new UnsupportedOperationException("checks: not implemented yet");
+    }
+
+    @Override
+    public Map<String, String> branchHeads(RepoRef repo) throws ForgeCallException, InterruptedException {
+        throw new UnsupportedOperationException("branchHeads: not implemented yet");
+    }
+
+    @Override
+    public Map<String, String> tagHeads(RepoRef repo) throws ForgeCallException, InterruptedException {
+        throw new UnsupportedOperationException("tagHeads: not implemented yet");
+    }
+
+    @Override
+    public void deleteBranch(RepoRef repo, String branch) throws ForgeCallException, InterruptedException {
+        throw new UnsupportedOperationException("deleteBranch: not implemented yet");
+    }
+
+    @Override
+    public void dispatchEvent(RepoRef repo, String eventType, Map<String, Object> clientPayload) throws ForgeCallException, InterruptedException {
+        throw new UnsupportedOperationException("dispatchEvent: not implemented yet");
+    }
+
+    @Override
+    public void dispatchWorkflow(RepoRef repo, String workflow, String ref, Map<String, String> inputs) throws ForgeCallException, InterruptedException {
+        throw new UnsupportedOperationException("dispatchWorkflow: not implemented yet");
+    }
+
+    @Override
+    public Optional<WorkflowRun> latestWorkflowRun(RepoRef repo, String workflow, Instant createdSince) throws ForgeCallException, InterruptedException {
+        throw new UnsupportedOperationException("latestWorkflowRun: not implemented yet");
+    }
+
+    @Override
+    public MirrorSync syncMirror(RepoRef repo) throws ForgeCallException, InterruptedException {
+        throw new UnsupportedOperationException("syncMirror: not implemented yet");
+    }
+
+    @Override
+    public List<HookDelivery> hookDeliveries(HookRef hook, Instant since) throws ForgeCallException, InterruptedException {
+        throw new UnsupportedOperationException("hookDeliveries: not implemented yet");
+    }
+
+    @Override
+    public void redeliver(HookRef hook, long deliveryId) throws ForgeCallException, InterruptedException {
+        throw new UnsupportedOperationException("redeliver: not implemented yet");
     }
 }
