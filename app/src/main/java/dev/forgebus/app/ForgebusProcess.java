@@ -38,6 +38,8 @@ import dev.forgebus.workers.runtime.ModuleWorker;
 import dev.forgebus.workers.runtime.RateLimitedCallGate;
 import dev.forgebus.workers.runtime.WorkerSettings;
 import dev.forgebus.gateway.HttpServer;
+import dev.forgebus.scheduler.DeliveryRecovery;
+import dev.forgebus.scheduler.DeliveryRecoveryRunner;
 import io.javalin.config.RoutesConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
@@ -53,6 +55,7 @@ final class ForgebusProcess implements AutoCloseable {
 
     private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
     private HttpServer http;
+    private DefaultForgeClients forgeClients;
     private volatile boolean closed;
 
     private ForgebusProcess() {
@@ -117,6 +120,9 @@ final class ForgebusProcess implements AutoCloseable {
         if (roles.contains(Role.WORKERS)) {
             startWorkers(config, bootstrap, registry, modules, checks);
         }
+        if (roles.contains(Role.SCHEDULER)) {
+            startScheduler(config, registry);
+        }
         if (config.admin().enabled()) {
             DeliveryTraceIndex traces = DeliveryTraceIndex.start(bootstrap, topics, 100_000);
             toClose.push(traces);
@@ -136,9 +142,7 @@ final class ForgebusProcess implements AutoCloseable {
      */
     private void startWorkers(ForgebusConfig config, String bootstrap, PrometheusMeterRegistry registry, Set<ModuleId> modules,
                               List<ReadinessCheck> checks) {
-        RateLimitedCallGate gate = new RateLimitedCallGate(RateLimitedCallGate.budgetsOf(config), registry);
-        DefaultForgeClients clients = new DefaultForgeClients(config, gate);
-        toClose.push(clients);
+        DefaultForgeClients clients = forgeClients(config, registry);
         WorkerSettings settings = WorkerSettings.of(bootstrap, config);
         for (ModuleHandler handler : Handlers.all(config, clients)) {
             if (!modules.isEmpty() && !modules.contains(handler.module())) {
@@ -149,6 +153,34 @@ final class ForgebusProcess implements AutoCloseable {
             String name = handler.module().id();
             checks.add(() -> worker.isRunning() ? ReadinessCheck.Status.ok() : ReadinessCheck.Status.notReady("worker " + name + " stopped"));
         }
+    }
+
+    /**
+     * The scheduler role, partially built: it runs missed-delivery recovery of the GitHub forges
+     * that configure it, and nothing else yet (stale cleanup, cron dispatch, health probes and
+     * migration checks are not scheduled by this version).
+     */
+    private void startScheduler(ForgebusConfig config, PrometheusMeterRegistry registry) {
+        List<DeliveryRecovery> jobs = new ArrayList<>();
+        config.forges().values().forEach(forge -> forge.deliveryRecovery().ifPresent(settings -> jobs.add(
+                new DeliveryRecovery(forge.id(), settings, forgeClients(config, registry), Clock.systemUTC(), registry))));
+        if (!jobs.isEmpty()) {
+            toClose.push(DeliveryRecoveryRunner.start(jobs));
+        }
+        LOG.info("scheduler role partially built: runs missed-delivery recovery only ({} forge(s) configure it);"
+                + " stale cleanup, cron dispatch, health monitor and migration checks are not scheduled yet", jobs.size());
+    }
+
+    /**
+     * One set of forge clients per process, so that roles calling the same forge (workers and the
+     * scheduler of a {@code run}) share one rate limiter per credential, hence one budget.
+     */
+    private DefaultForgeClients forgeClients(ForgebusConfig config, PrometheusMeterRegistry registry) {
+        if (forgeClients == null) {
+            forgeClients = new DefaultForgeClients(config, RateLimitedCallGate.forConfig(config, registry));
+            toClose.push(forgeClients);
+        }
+        return forgeClients;
     }
 
     int httpPort() {

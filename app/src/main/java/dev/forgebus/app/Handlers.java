@@ -5,6 +5,8 @@ import java.util.List;
 import dev.forgebus.common.config.ForgebusConfig;
 import dev.forgebus.common.forge.ForgeClients;
 import dev.forgebus.workers.ModuleHandler;
+import dev.forgebus.workers.settings.OpsFileWatch;
+import dev.forgebus.workers.settings.RepoSettingsSource;
 import dev.forgebus.workers.triage.TriageHandler;
 
 /** Every module handler built so far; a module appears here when its handler exists. */
@@ -12,7 +14,14 @@ final class Handlers {
     private Handlers() {
     }
 
+    /**
+     * The handlers share one {@link RepoSettingsSource} (the {@code .ops.yaml} cache), and each is
+     * wrapped so that a push it receives touching that file refreshes it for all of them.
+     */
     static List<ModuleHandler> all(ForgebusConfig config, ForgeClients clients) {
-        return List.of(new TriageHandler(config, clients));
+        RepoSettingsSource settings = new RepoSettingsSource(config, clients);
+        return List.<ModuleHandler>of(new TriageHandler(settings, clients)).stream()
+                .<ModuleHandler>map(handler -> new OpsFileWatch(handler, settings))
+                .toList();
     }
 }

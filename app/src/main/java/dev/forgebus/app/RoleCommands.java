@@ -51,14 +51,17 @@ final class RoleCommands {
         }
     }
 
-    @Command(name = "scheduler", mixinStandardHelpOptions = true, description = "Run the scheduler alone (not built yet).")
+    @Command(name = "scheduler", mixinStandardHelpOptions = true,
+            description = "Run the scheduler alone (partially built: missed-delivery recovery only).")
     static final class Scheduler implements Callable<Integer> {
         @Mixin
         ConfigOption config;
 
         @Override
-        public Integer call() {
-            throw new UserError("the scheduler role is not built yet in this version");
+        public Integer call() throws InterruptedException {
+            ForgebusConfig loaded = config.load();
+            return RoleRunner.runUntilStopped(() -> ForgebusProcess.start(loaded, Path.of("."), false,
+                    EnumSet.of(ForgebusProcess.Role.SCHEDULER), Set.of()));
         }
     }
 }

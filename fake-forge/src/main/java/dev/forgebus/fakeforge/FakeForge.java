@@ -20,8 +20,10 @@ import io.javalin.http.HandlerType;
 
 /**
  * A small stateful forge on loopback for tests: speaks the GitHub or the Forgejo/Gitea REST
- * shapes Forgebus uses, keeps repositories, issues and labels, records every request, and fails
- * or delays requests on demand.
+ * shapes Forgebus uses, keeps repositories (issues and pull requests with labels and comments,
+ * releases, files per ref, check runs and statuses, branches and tags, workflow runs, and the
+ * dispatches and mirror syncs asked of it), records every request, and fails or delays requests
+ * on demand. Tests seed and inspect that state with the public methods below.
  *
  * <pre>{@code
  * try (FakeForge forge = FakeForge.start(Flavor.GITHUB)) {
@@ -70,6 +72,8 @@ public final class FakeForge implements AutoCloseable {
 
     private Javalin app;
     private ForgeApi api;
+    private final GitHubAppRoutes appRoutes;
+    private GitHubHookDeliveries hookDeliveries;
     private URI apiUrl;
 
     private record Injection(Predicate<RecordedRequest> which, int[] left, int status, Map<String, String> headers,
@@ -82,6 +86,8 @@ public final class FakeForge implements AutoCloseable {
     private FakeForge(Flavor flavor, Clock clock) {
         this.flavor = Objects.requireNonNull(flavor, "flavor");
         this.clock = Objects.requireNonNull(clock, "clock");
+        state.clock(this.clock);
+        this.appRoutes = new GitHubAppRoutes(this.clock);
         resetRateLimit(DEFAULT_RATE_LIMIT);
     }
 
@@ -107,6 +113,7 @@ public final class FakeForge implements AutoCloseable {
         forge.api = flavor == Flavor.GITHUB
                 ? new GitHubApi(forge.state, forge.apiUrl.toString(), () -> forge.maxPageSize)
                 : new ForgejoApi(forge.state, forge.apiUrl.toString(), () -> forge.maxPageSize);
+        forge.hookDeliveries = new GitHubHookDeliveries(forge.apiUrl.toString(), forge.clock, forge.api);
         return forge;
     }
 
@@ -157,6 +164,180 @@ public final class FakeForge implements AutoCloseable {
     /** Names of the repository's labels, in creation order. */
     public List<String> repositoryLabels(String owner, String repo) {
         return state.repositoryLabels(owner, repo).stream().map(ForgeState.Label::name).toList();
+    }
+
+    /**
+     * Creates (or replaces) an open pull request, which both forges also list as an issue; its
+     * head branch is set to {@code headSha}, its base is {@code main}, and it is mergeable.
+     */
+    public void createPullRequest(String owner, String repo, long number, String title, String headRef, String headSha) {
+        state.createPullRequest(owner, repo, number, title, headRef, headSha, false);
+    }
+
+    /** Marks a pull request (not) mergeable: merging it answers 405 while it is not. */
+    public void setMergeable(String owner, String repo, long number, boolean mergeable) {
+        requirePull(owner, repo, number, pull -> new ForgeState.PullView(pull.headSha(), pull.headRef(), pull.headRepo(),
+                pull.baseRef(), pull.draft(), pull.merged(), mergeable, pull.mergeSha()));
+    }
+
+    /** Pushes to a pull request's head: a merge expecting the old SHA answers 409. */
+    public void pushToPullRequest(String owner, String repo, long number, String newHeadSha) {
+        requirePull(owner, repo, number, pull -> new ForgeState.PullView(newHeadSha, pull.headRef(), pull.headRepo(),
+                pull.baseRef(), pull.draft(), pull.merged(), pull.mergeable(), pull.mergeSha()));
+        state.setBranch(owner, repo, state.issueView(owner, repo, number).orElseThrow().pull().orElseThrow().headRef(),
+                newHeadSha);
+    }
+
+    private void requirePull(String owner, String repo, long number,
+                             java.util.function.UnaryOperator<ForgeState.PullView> change) {
+        if (!state.updatePull(owner, repo, number, change)) {
+            throw new IllegalArgumentException("no pull request " + owner + "/" + repo + "#" + number);
+        }
+    }
+
+    /** Whether a pull request was merged. */
+    public boolean merged(String owner, String repo, long number) {
+        return issueView(owner, repo, number).pull().map(ForgeState.PullView::merged).orElse(false);
+    }
+
+    /** {@code open} or {@code closed}. */
+    public String issueState(String owner, String repo, long number) {
+        return issueView(owner, repo, number).open() ? "open" : "closed";
+    }
+
+    /** The {@code state_reason} an issue was closed with, empty when none was sent (always on Forgejo). */
+    public Optional<String> issueStateReason(String owner, String repo, long number) {
+        return Optional.ofNullable(issueView(owner, repo, number).stateReason());
+    }
+
+    /** The title of an issue or pull request. */
+    public String issueTitle(String owner, String repo, long number) {
+        return issueView(owner, repo, number).title();
+    }
+
+    /** The bodies of an issue's comments, oldest first. */
+    public List<String> comments(String owner, String repo, long number) {
+        return state.comments(owner, repo, number)
+                .orElseThrow(() -> new IllegalArgumentException("no issue " + owner + "/" + repo + "#" + number))
+                .stream().map(ForgeState.Comment::body).toList();
+    }
+
+    /** Adds a comment as {@code author} directly. */
+    public void addComment(String owner, String repo, long number, String author, String body) {
+        if (state.addComment(owner, repo, number, author, body).isEmpty()) {
+            throw new IllegalArgumentException("no issue " + owner + "/" + repo + "#" + number);
+        }
+    }
+
+    private ForgeState.IssueView issueView(String owner, String repo, long number) {
+        return state.issueView(owner, repo, number)
+                .orElseThrow(() -> new IllegalArgumentException("no issue " + owner + "/" + repo + "#" + number));
+    }
+
+    /** Puts a file at {@code ref} (a branch, tag or SHA; {@code main} is the default branch). */
+    public void putFile(String owner, String repo, String ref, String path, String content) {
+        state.putFile(owner, repo, ref, path, content.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** Adds a check run to commit {@code sha}; {@code conclusion} null unless {@code status} is {@code completed}. */
+    public void addCheckRun(String owner, String repo, String sha, String name, String status, String conclusion) {
+        state.addCheckRun(owner, repo, sha, name, status, conclusion);
+    }
+
+    /** Adds a commit status (pending, success, failure, error); a later one of the same context is newer. */
+    public void addStatus(String owner, String repo, String sha, String context, String state) {
+        this.state.addStatus(owner, repo, sha, context, state);
+    }
+
+    /** Creates or moves a branch. */
+    public void setBranch(String owner, String repo, String branch, String sha) {
+        state.setBranch(owner, repo, branch, sha);
+    }
+
+    /** Creates or moves a tag (to the commit, as if peeled). */
+    public void setTag(String owner, String repo, String tag, String sha) {
+        state.setTag(owner, repo, tag, sha);
+    }
+
+    /** Branch name → head SHA. */
+    public Map<String, String> branches(String owner, String repo) {
+        return state.branches(owner, repo);
+    }
+
+    /** Tag name → commit SHA. */
+    public Map<String, String> tags(String owner, String repo) {
+        return Map.copyOf(state.tagList(owner, repo).stream()
+                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+    }
+
+    /** A release as the fake keeps it. */
+    public record Release(long id, String tag, String target, String name, String body, boolean draft,
+                          boolean prerelease) {
+    }
+
+    /** Creates a release directly; answers its id. */
+    public long createRelease(String owner, String repo, String tag, String name, boolean draft) {
+        return state.createRelease(owner, repo, tag, null, name, "", draft, false)
+                .orElseThrow(() -> new IllegalArgumentException("release of " + tag + " exists")).id();
+    }
+
+    /** Releases in creation order. */
+    public List<Release> releases(String owner, String repo) {
+        return state.releases(owner, repo).stream().map(r -> new Release(r.id(), r.tag(), r.target(), r.name(), r.body(),
+                r.draft(), r.prerelease())).toList();
+    }
+
+    /** A {@code repository_dispatch} received: event type and {@code client_payload} as JSON text. */
+    public record Dispatch(String eventType, String clientPayload) {
+    }
+
+    /** The {@code repository_dispatch} events received (GitHub). */
+    public List<Dispatch> dispatches(String owner, String repo) {
+        return state.dispatches(owner, repo).stream().map(d -> new Dispatch(d.eventType(), d.clientPayload().toString()))
+                .toList();
+    }
+
+    /** A workflow dispatch received: the workflow file, ref and string inputs. */
+    public record WorkflowDispatch(String workflow, String ref, Map<String, String> inputs) {
+    }
+
+    public List<WorkflowDispatch> workflowDispatches(String owner, String repo) {
+        return state.workflowDispatches(owner, repo).stream()
+                .map(d -> new WorkflowDispatch(d.workflow(), d.ref(), d.inputs())).toList();
+    }
+
+    /**
+     * Adds a run of workflow file {@code workflow}. Statuses are GitHub's ({@code queued},
+     * {@code in_progress}, {@code completed} with a conclusion); Forgejo tasks show them as
+     * waiting, running or the conclusion. A workflow dispatch also queues a run.
+     *
+     * @return the run's id
+     */
+    public long addWorkflowRun(String owner, String repo, String workflow, String status, String conclusion,
+                               Instant createdAt) {
+        return state.addRun(owner, repo, workflow, status, conclusion, createdAt).id();
+    }
+
+    /** How many mirror syncs were asked of a repository (Forgejo). */
+    public int mirrorSyncs(String owner, String repo) {
+        return state.mirrorSyncs(owner, repo);
+    }
+
+    /** Creates an empty repository (default branch {@code main}). */
+    public void createRepository(String owner, String repo) {
+        state.createRepository(owner, repo);
+    }
+
+    /**
+     * The next {@code times} requests matching {@code which} get GitHub's secondary rate limit:
+     * 403 with {@code Retry-After} and its message.
+     */
+    public void secondaryRateLimitNext(Predicate<RecordedRequest> which, int times, int retryAfterSeconds) {
+        failNextMatching(which, times, 403, Map.of("Retry-After", Integer.toString(retryAfterSeconds)),
+                "{\"message\":\"You have exceeded a secondary rate limit. Please wait a few minutes before you try "
+                        + "again. If you reach out to GitHub Support for help, please include the request ID.\","
+                        + "\"documentation_url\":\"https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"
+                        + "#about-secondary-rate-limits\",\"status\":\"403\"}");
     }
 
     // ---- recording ----
@@ -259,9 +440,63 @@ public final class FakeForge implements AutoCloseable {
         maxPageSize = size;
     }
 
+    // ---- webhook deliveries (GitHub; see GitHubHookDeliveries) ----
+
+    /**
+     * Adds one attempt to a hook's delivery log, as GitHub lists it under
+     * {@code GET {hookPath}/deliveries}.
+     *
+     * @param hookPath {@code /repos/{owner}/{repo}/hooks/{id}}, {@code /orgs/{org}/hooks/{id}} or {@code /app/hook}
+     * @param status   what our endpoint answered (0: no answer)
+     * @return the attempt's id
+     */
+    public long addHookDelivery(String hookPath, String guid, String event, int status, Instant deliveredAt) {
+        return hookDeliveries.add(hookPath, guid, event, status, deliveredAt, false);
+    }
+
+    /** The delivery ids whose redelivery was asked ({@code POST .../deliveries/{id}/attempts}) on {@code hookPath}. */
+    public List<Long> redeliveries(String hookPath) {
+        return hookDeliveries.redeliveryRequests(hookPath);
+    }
+
+    /** The status recorded for the attempts that redeliveries asked from now on create (default 200). */
+    public void redeliveryStatus(int status) {
+        hookDeliveries.redeliveryStatus(status);
+    }
+
+    // ---- GitHub App authentication (GitHub flavour; see GitHubAppRoutes) ----
+
+    /**
+     * Registers a GitHub App: its JWTs ({@code Authorization: Bearer <jwt>}, RS256, {@code iss}
+     * the App id, at most ten minutes long) are checked against {@code publicKey} on
+     * {@code POST /app/installations/{id}/access_tokens} and {@code GET /orgs/{org}/installation}.
+     * The installation tokens it gets are accepted by the {@link #requireToken token check}
+     * for an hour of the fake's clock.
+     */
+    public void registerApp(long appId, java.security.PublicKey publicKey) {
+        appRoutes.registerApp(appId, Objects.requireNonNull(publicKey, "publicKey"));
+    }
+
+    /** Installs App {@code appId} on {@code org} as installation {@code installationId}. */
+    public void installApp(long appId, String org, long installationId) {
+        appRoutes.install(appId, org, installationId);
+    }
+
+    /** How many installation tokens were issued since start or {@link #reset()}. */
+    public int tokensIssued() {
+        return appRoutes.tokensIssued();
+    }
+
+    /** How many installation tokens were issued for one installation. */
+    public int tokensIssued(long installationId) {
+        return appRoutes.tokensIssued(installationId);
+    }
+
     /** Forgets state, recordings, injections, token requirement, page cap; restores the budget. */
     public void reset() {
         state.reset();
+        appRoutes.reset();
+        hookDeliveries.reset();
         requests.clear();
         synchronized (lock) {
             failures.clear();
@@ -292,10 +527,16 @@ public final class FakeForge implements AutoCloseable {
             }
         }
         // The recording masks the credential, so the token check reads the header itself.
-        write(ctx, answer(request, ctx.header("Authorization")));
+        write(ctx, conditional(request, answer(request, ctx.header("Authorization"))));
     }
 
     private Reply answer(RecordedRequest request, String authorization) {
+        // GitHub App routes authenticate with the App's JWT, not a token, and the App's budget is not the token's.
+        Optional<Reply> appReply = flavor == Flavor.GITHUB
+                ? appRoutes.answer(request, request.path(), authorization, api) : Optional.empty();
+        if (appReply.isPresent()) {
+            return appReply.get();
+        }
         Optional<Injection> failure;
         String token;
         boolean budgetSpent = false;
@@ -319,16 +560,35 @@ public final class FakeForge implements AutoCloseable {
             Reply base = f.body() == null ? api.error(f.status(), Reply.reason(f.status()))
                     : new Reply(f.status(), Map.of(), f.body());
             return withRateLimitHeaders(base).withHeaders(f.headers());
-        } else if (token != null && !api.authorizes(authorization, token)) {
+        } else if (token != null && !api.authorizes(authorization, token)
+                && !appRoutes.authorizesInstallationToken(authorization)) {
             reply = api.error(401, flavor == Flavor.GITHUB ? "Bad credentials" : "token is required");
         } else if (budgetSpent) {
             reply = api.error(403, "API rate limit exceeded for user ID 1.");
         } else if (!request.path().startsWith(prefix() + "/")) {
             reply = api.error(404, "Not Found");
         } else {
-            reply = api.handle(request, request.path().substring(prefix().length()));
+            String path = request.path().substring(prefix().length());
+            reply = (flavor == Flavor.GITHUB ? hookDeliveries.handle(request, path) : Optional.<Reply>empty())
+                    .orElseGet(() -> api.handle(request, path));
         }
         return withRateLimitHeaders(reply);
+    }
+
+    /**
+     * ETag and conditional GET (see {@link ConditionalGets}). A 304 gives the request's unit of
+     * GitHub budget back and reports the budget so: on GitHub a conditional request answered 304
+     * does not count against the rate limit.
+     */
+    private Reply conditional(RecordedRequest request, Reply reply) {
+        Reply answered = ConditionalGets.apply(request, reply);
+        if (!ConditionalGets.isNotModified(answered) || flavor != Flavor.GITHUB) {
+            return answered;
+        }
+        synchronized (lock) {
+            rateRemaining = Math.min(rateLimit, rateRemaining + 1);
+        }
+        return withRateLimitHeaders(answered);
     }
 
     private Reply withRateLimitHeaders(Reply reply) {

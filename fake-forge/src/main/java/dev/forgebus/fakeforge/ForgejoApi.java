@@ -25,15 +25,22 @@ final class ForgejoApi implements ForgeApi {
     private final ForgeState state;
     private final String apiUrl;
     private final IntSupplier maxPageSize;
+    /** Issues, contents, releases, pull requests, statuses, refs, workflows, mirrors. */
+    private final ForgejoRoutes routes;
 
     ForgejoApi(ForgeState state, String apiUrl, IntSupplier maxPageSize) {
         this.state = state;
         this.apiUrl = apiUrl;
         this.maxPageSize = maxPageSize;
+        this.routes = new ForgejoRoutes(state, apiUrl, maxPageSize, this);
     }
 
     @Override
     public Reply handle(RecordedRequest request, String path) {
+        Optional<Reply> routed = routes.handle(request, path);
+        if (routed.isPresent()) {
+            return routed.get();
+        }
         Matcher issueLabels = ISSUE_LABELS.matcher(path);
         if (issueLabels.matches()) {
             String owner = ForgeApi.decode(issueLabels.group(1));

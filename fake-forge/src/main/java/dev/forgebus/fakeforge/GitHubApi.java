@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.IntSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,15 +24,22 @@ final class GitHubApi implements ForgeApi {
     private final ForgeState state;
     private final String apiUrl;
     private final IntSupplier maxPageSize;
+    /** Issues, contents, releases, pull requests, checks, refs, dispatches, runs. */
+    private final GitHubRoutes routes;
 
     GitHubApi(ForgeState state, String apiUrl, IntSupplier maxPageSize) {
         this.state = state;
         this.apiUrl = apiUrl;
         this.maxPageSize = maxPageSize;
+        this.routes = new GitHubRoutes(state, apiUrl, maxPageSize, this);
     }
 
     @Override
     public Reply handle(RecordedRequest request, String path) {
+        Optional<Reply> routed = routes.handle(request, path);
+        if (routed.isPresent()) {
+            return routed.get();
+        }
         Matcher issueLabels = ISSUE_LABELS.matcher(path);
         if (issueLabels.matches()) {
             String owner = ForgeApi.decode(issueLabels.group(1));

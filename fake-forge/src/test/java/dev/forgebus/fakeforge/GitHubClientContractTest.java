@@ -5,17 +5,24 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
+import dev.forgebus.common.config.MergeMethod;
 import dev.forgebus.common.forge.CallGate;
-import dev.forgebus.common.forge.ForgeCallException;
+import dev.forgebus.common.forge.CheckResult;
+import dev.forgebus.common.forge.CloseReason;
 import dev.forgebus.common.forge.ForgeCallException.Kind;
+import dev.forgebus.common.forge.ForgeCallException;
 import dev.forgebus.common.forge.ForgeClient;
 import dev.forgebus.common.forge.ForgeCredential;
 import dev.forgebus.common.forge.ForgeTransport;
 import dev.forgebus.common.forge.GitHubClient;
+import dev.forgebus.common.forge.MergeOutcome;
+import dev.forgebus.common.forge.MirrorSync;
 
 /** {@link GitHubClient} on a GitHub fake: the shared contract plus GitHub's own rules. */
 class GitHubClientContractTest extends ForgeClientContractTest {
@@ -116,5 +123,149 @@ class GitHubClientContractTest extends ForgeClientContractTest {
 
         assertThat(failure.kind()).isEqualTo(Kind.RATE_LIMITED);
         assertThat(failure.retryAfter()).contains(java.time.Duration.ofSeconds(60));
+    }
+
+    @Override
+    Set<String> expectedWriteRoutes() {
+        return Set.of("POST /repos/{owner}/{repo}/issues/{issue_number}/labels",
+                "POST /repos/{owner}/{repo}/issues",
+                "PATCH /repos/{owner}/{repo}/issues/{issue_number}",
+                "POST /repos/{owner}/{repo}/issues/{issue_number}/comments",
+                "POST /repos/{owner}/{repo}/releases",
+                "PATCH /repos/{owner}/{repo}/releases/{release_id}",
+                "PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge",
+                "POST /repos/{owner}/{repo}/dispatches",
+                "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches");
+    }
+
+    @Test
+    void closing_sends_the_state_reason() throws Exception {
+        forge.createIssue("MyOrg", "app", 7, "Stale");
+
+        client.closeIssue(REPO, 7, CloseReason.NOT_PLANNED);
+
+        assertThat(forge.requests(r -> r.is("PATCH", "/repos/MyOrg/app/issues/7"))).singleElement()
+                .satisfies(r -> assertThat(r.json().toString()).isEqualTo("{\"state\":\"closed\",\"state_reason\":\"not_planned\"}")
+                        .isNotNull());
+        assertThat(forge.issueStateReason("MyOrg", "app", 7)).contains("not_planned");
+    }
+
+    @Test
+    void removing_a_label_not_there_is_githubs_404_and_no_failure() throws Exception {
+        forge.createIssue("MyOrg", "app", 7, "Crash");
+
+        client.removeLabel(REPO, 7, "needs triage");
+
+        assertThat(forge.requests()).singleElement()
+                .satisfies(r -> assertThat(r.is("DELETE", "/repos/MyOrg/app/issues/7/labels/needs%20triage")).isTrue());
+    }
+
+    @Test
+    void merges_with_merge_method_and_sha() throws Exception {
+        forge.createPullRequest("MyOrg", "app", 8, "Bump", "deps", "aaa111");
+
+        MergeOutcome outcome = client.merge(REPO, 8, MergeMethod.SQUASH, "aaa111");
+
+        assertThat(outcome).isInstanceOf(MergeOutcome.Merged.class);
+        assertThat(((MergeOutcome.Merged) outcome).sha()).hasSize(40);
+        assertThat(forge.requests(r -> r.is("PUT", "/repos/MyOrg/app/pulls/8/merge"))).singleElement()
+                .satisfies(r -> assertThat(r.json().toString()).isEqualTo("{\"merge_method\":\"squash\",\"sha\":\"aaa111\"}")
+                        .isNotNull());
+    }
+
+    @Test
+    void a_secondary_rate_limit_on_a_merge_is_rate_limited_not_an_outcome() {
+        forge.createPullRequest("MyOrg", "app", 8, "Bump", "deps", "aaa111");
+        forge.secondaryRateLimitNext(r -> r.is("PUT", ".*/merge"), 1, 90);
+
+        ForgeCallException failure = catchThrowableOfType(ForgeCallException.class,
+                () -> client.merge(REPO, 8, MergeMethod.MERGE, "aaa111"));
+
+        assertThat(failure.kind()).isEqualTo(Kind.RATE_LIMITED);
+        assertThat(failure.retryAfter()).contains(java.time.Duration.ofSeconds(90));
+        assertThat(failure.getMessage()).contains("secondary rate limit");
+    }
+
+    @Test
+    void checks_combine_check_runs_and_the_latest_statuses() throws Exception {
+        // Given four check runs, on two pages, and two status contexts
+        forge.addCheckRun("MyOrg", "app", "abc123", "build", "completed", "success");
+        forge.addCheckRun("MyOrg", "app", "abc123", "test", "in_progress", null);
+        forge.addCheckRun("MyOrg", "app", "abc123", "e2e", "completed", "timed_out");
+        forge.addCheckRun("MyOrg", "app", "abc123", "docs", "completed", "skipped");
+        forge.addStatus("MyOrg", "app", "abc123", "ci/jenkins", "pending");
+        forge.addStatus("MyOrg", "app", "abc123", "ci/jenkins", "failure");
+        forge.maxPageSize(3);
+
+        // When
+        List<CheckResult> checks = client.checks(REPO, "abc123");
+
+        // Then
+        assertThat(checks).containsExactlyInAnyOrder(
+                new CheckResult("build", CheckResult.State.SUCCESS),
+                new CheckResult("test", CheckResult.State.PENDING),
+                new CheckResult("e2e", CheckResult.State.FAILURE),
+                new CheckResult("docs", CheckResult.State.SUCCESS),
+                new CheckResult("ci/jenkins", CheckResult.State.FAILURE));
+        assertThat(forge.requests(r -> r.is("GET", ".*/check-runs"))).hasSize(2);
+    }
+
+    @Test
+    void finds_a_draft_release_in_the_release_list_since_the_tag_route_hides_drafts() throws Exception {
+        forge.createRelease("MyOrg", "app", "v2.0.0", "v2.0.0", true);
+
+        assertThat(client.releaseByTag(REPO, "v2.0.0")).hasValueSatisfying(r -> assertThat(r.draft()).isTrue());
+        assertThat(forge.requests()).extracting(r -> r.method() + " " + r.path()).containsExactly(
+                "GET /repos/MyOrg/app/releases/tags/v2.0.0", "GET /repos/MyOrg/app/releases");
+    }
+
+    @Test
+    void deleting_a_branch_already_gone_absorbs_githubs_422() throws Exception {
+        forge.createRepository("MyOrg", "app");
+
+        client.deleteBranch(REPO, "feature/x");
+
+        assertThat(forge.requests()).singleElement()
+                .satisfies(r -> assertThat(r.is("DELETE", "/repos/MyOrg/app/git/refs/heads/feature/x")).isTrue());
+    }
+
+    @Test
+    void a_422_other_than_a_missing_reference_is_still_a_failure() {
+        forge.setBranch("MyOrg", "app", "main", "c0ffee");
+        forge.failNextMatching(r -> r.is("DELETE", ".*/git/refs/heads/main"), 1, 422, java.util.Map.of(),
+                "{\"message\":\"Cannot delete this protected branch\"}");
+
+        ForgeCallException failure = catchThrowableOfType(ForgeCallException.class, () -> client.deleteBranch(REPO, "main"));
+
+        assertThat(failure.kind()).isEqualTo(Kind.PERMANENT);
+        assertThat(failure.status()).isEqualTo(422);
+    }
+
+    @Test
+    void dispatch_event_is_a_repository_dispatch() throws Exception {
+        forge.createRepository("MyOrg", "app");
+
+        client.dispatchEvent(REPO, "upstream-release", Map.of("tag", "v1.0.0"));
+
+        assertThat(forge.dispatches("MyOrg", "app")).containsExactly(
+                new FakeForge.Dispatch("upstream-release", "{\"tag\":\"v1.0.0\"}"));
+    }
+
+    @Test
+    void mirror_sync_is_unsupported_without_a_request() throws Exception {
+        assertThat(client.syncMirror(REPO)).isEqualTo(MirrorSync.UNSUPPORTED);
+        assertThat(forge.requests()).isEmpty();
+    }
+
+    @Test
+    void asks_for_runs_created_since_the_time() throws Exception {
+        forge.createRepository("MyOrg", "app");
+
+        client.latestWorkflowRun(REPO, "codeql.yml", java.time.Instant.parse("2026-03-01T10:00:00Z"));
+
+        assertThat(forge.requests()).singleElement().satisfies(r -> {
+            assertThat(r.path()).isEqualTo("/repos/MyOrg/app/actions/workflows/codeql.yml/runs");
+            assertThat(ForgeApi.queryParameters(r.query())).containsEntry("created", ">=2026-03-01T10:00:00Z");
+        });
     }
 }

@@ -22,4 +22,15 @@ public interface ModuleHandler {
     ModuleId module();
 
     void handle(EventEnvelope item) throws ForgeCallException, InterruptedException;
+
+    /**
+     * {@link #handle}, answering a note for the item's DONE outcome (shown in the delivery trace):
+     * what an operator should know although the item is done, such as a repository's broken
+     * {@code .ops.yaml} that was ignored for the last good one. "" when there is nothing to say.
+     * The runtime calls this one; handlers with something to say override it.
+     */
+    default String handleExplained(EventEnvelope item) throws ForgeCallException, InterruptedException {
+        handle(item);
+        return "";
+    }
 }

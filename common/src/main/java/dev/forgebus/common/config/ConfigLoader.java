@@ -97,7 +97,7 @@ public final class ConfigLoader {
         return config;
     }
 
-    private static Node compose(String yamlText, ConfigProblems problems) {
+    static Node compose(String yamlText, ConfigProblems problems) {
         try {
             return new Yaml(new LoaderOptions()).compose(new StringReader(yamlText));
         } catch (MarkedYAMLException e) {

@@ -19,9 +19,17 @@ import java.util.Optional;
  *                            means every delivery is refused unless {@code insecureNoSignature}
  * @param insecureNoSignature accept unsigned deliveries when no secret is configured (tests only)
  * @param rateLimit           the API budget of this forge's credential
+ * @param deliveryRecovery    missed-delivery recovery (github type only), when configured
  */
 public record ForgeConfig(String id, ForgeType type, URI apiUrl, Optional<Secret> token, Optional<GitHubAppAuth> app,
-                          List<Secret> webhookSecrets, boolean insecureNoSignature, RateLimit rateLimit) {
+                          List<Secret> webhookSecrets, boolean insecureNoSignature, RateLimit rateLimit,
+                          Optional<DeliveryRecoverySettings> deliveryRecovery) {
+
+    /** A forge without missed-delivery recovery. */
+    public ForgeConfig(String id, ForgeType type, URI apiUrl, Optional<Secret> token, Optional<GitHubAppAuth> app,
+                       List<Secret> webhookSecrets, boolean insecureNoSignature, RateLimit rateLimit) {
+        this(id, type, apiUrl, token, app, webhookSecrets, insecureNoSignature, rateLimit, Optional.empty());
+    }
 
     public ForgeConfig {
         Objects.requireNonNull(id, "id");
@@ -31,5 +39,6 @@ public record ForgeConfig(String id, ForgeType type, URI apiUrl, Optional<Secret
         Objects.requireNonNull(app, "app");
         webhookSecrets = List.copyOf(webhookSecrets);
         Objects.requireNonNull(rateLimit, "rateLimit");
+        Objects.requireNonNull(deliveryRecovery, "deliveryRecovery");
     }
 }

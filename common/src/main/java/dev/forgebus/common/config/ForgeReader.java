@@ -12,7 +12,7 @@ import java.util.Optional;
 final class ForgeReader {
 
     static final List<String> KEYS = List.of("type", "api_url", "token", "app", "webhook_secret",
-            "insecure_no_signature", "rate_limit");
+            "insecure_no_signature", "rate_limit", "delivery_recovery");
     static final List<String> APP_KEYS = List.of("app_id", "private_key_file", "installation_id");
     static final List<String> RATE_LIMIT_KEYS = List.of("requests_per_hour", "max_concurrent");
     static final URI GITHUB_API = URI.create("https://api.github.com");
@@ -69,10 +69,13 @@ final class ForgeReader {
                         block.integer("requests_per_hour", defaults.requestsPerHour(), 1, Integer.MAX_VALUE),
                         block.integer("max_concurrent", defaults.maxConcurrent(), 1, 1000)))
                 .orElse(defaults);
+        Optional<DeliveryRecoverySettings> recovery = forge.block("delivery_recovery", DeliveryRecoveryReader.KEYS)
+                .flatMap(block -> DeliveryRecoveryReader.read(id, block, type, forge.isSet("app")));
         if (type.isEmpty() || apiUrl.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new ForgeConfig(id, type.get(), apiUrl.get(), token, app, secrets, insecure, rateLimit));
+        return Optional.of(new ForgeConfig(id, type.get(), apiUrl.get(), token, app, secrets, insecure, rateLimit,
+                recovery));
     }
 
     private static Optional<GitHubAppAuth> app(YamlBlock app, Optional<ForgeType> type) {

@@ -10,7 +10,8 @@ import java.time.Instant;
  *
  * @param status   {@link Status#DONE} or {@link Status#DEAD_LETTER}
  * @param attempts attempts made, the first included
- * @param error    the reason of a dead letter, "" when done; never a secret
+ * @param error    the reason of a dead letter; for a done item, a note when the handler had one
+ *                 (e.g. a repository's broken {@code .ops.yaml} was ignored), else ""; never a secret
  */
 public record WorkOutcome(String forge, String deliveryId, String module, Status status, int attempts,
                           String error, Instant at) {

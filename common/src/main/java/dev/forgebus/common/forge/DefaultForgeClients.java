@@ -1,5 +1,6 @@
 package dev.forgebus.common.forge;
 
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -15,8 +16,12 @@ import dev.forgebus.common.config.OrgConfig;
  * (credential {@code forgeId}). One client per credential, created on first use and kept, so
  * all calls of one credential share its {@link CallGate} key.
  *
- * <p>GitHub App authentication ({@code app:}) is not supported yet: such a forge gets a client
- * without a token, whose calls fail as {@link ForgeCallException.Kind#PERMANENT}.
+ * <p>A forge with GitHub App authentication ({@code app:}) and no org token: with a configured
+ * {@code installation_id}, every owner shares that installation, credential {@code forgeId} (one
+ * installation, one budget at GitHub); without it, each owner gets the installation the App has
+ * there, credential {@code forgeId/OrgName} for a configured org (as the config writes it) and
+ * {@code forgeId/owner} (lower case) for others, because each installation has its own budget.
+ * Installation tokens are fetched, cached and renewed by one {@link GitHubApp} per forge.
  */
 public final class DefaultForgeClients implements ForgeClients, AutoCloseable {
 
@@ -25,6 +30,7 @@ public final class DefaultForgeClients implements ForgeClients, AutoCloseable {
     private final ForgeTransport transport;
     private final boolean ownsTransport;
     private final Map<String, ForgeClient> byCredential = new ConcurrentHashMap<>();
+    private final Map<String, GitHubApp> apps = new ConcurrentHashMap<>();
 
     /** With {@link ForgeTransport#defaults()}, closed by {@link #close()}. */
     public DefaultForgeClients(ForgebusConfig config, CallGate gate) {
@@ -63,10 +69,19 @@ public final class DefaultForgeClients implements ForgeClients, AutoCloseable {
     }
 
     private ForgeCredential credential(ForgeConfig forge, String owner) {
-        Optional<OrgConfig> orgWithToken = config.org(forge.id(), owner).filter(org -> org.token().isPresent());
-        return orgWithToken
-                .map(org -> new ForgeCredential(forge.id() + "/" + org.name(), org.token()))
-                .orElseGet(() -> new ForgeCredential(forge.id(), forge.token()));
+        Optional<OrgConfig> org = config.org(forge.id(), owner);
+        Optional<OrgConfig> orgWithToken = org.filter(o -> o.token().isPresent());
+        if (orgWithToken.isPresent()) {
+            return new ForgeCredential(forge.id() + "/" + orgWithToken.get().name(), orgWithToken.get().token());
+        }
+        if (forge.app().isPresent() && forge.token().isEmpty()) {
+            GitHubApp app = apps.computeIfAbsent(forge.id(),
+                    id -> new GitHubApp(id, forge.apiUrl(), forge.app().get(), gate, transport));
+            String id = app.hasFixedInstallation() ? forge.id()
+                    : forge.id() + "/" + org.map(OrgConfig::name).orElse(owner.toLowerCase(Locale.ROOT));
+            return new ForgeCredential(id, new GitHubAppInstallationToken(app, owner));
+        }
+        return new ForgeCredential(forge.id(), forge.token());
     }
 
     private ForgeClient create(ForgeConfig forge, ForgeCredential credential) {

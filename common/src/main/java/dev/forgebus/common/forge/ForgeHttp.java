@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.forgebus.common.config.Secret;
 import dev.forgebus.common.event.Json;
 
 /**
@@ -27,13 +28,16 @@ import dev.forgebus.common.event.Json;
  * {@link CallGate#acquire} and followed by exactly one {@link CallGate#observe}, also when it got
  * no answer (the gate may hold a concurrency permit until then).
  *
- * <p>The token is revealed in one place, the {@code Authorization} header, and scrubbed from
- * every message this class builds, in case a forge or proxy echoes it.
+ * <p>The token, asked from the credential's {@link TokenSource} per request, is revealed in one
+ * place, the {@code Authorization} header, and scrubbed from every message this class builds, in
+ * case a forge or proxy echoes it.
  */
 final class ForgeHttp {
     private static final Logger LOG = LoggerFactory.getLogger(ForgeHttp.class);
     private static final String USER_AGENT = "forgebus/0.1";
     private static final String MASK = "*****";
+    private static final int OK = 200;
+    private static final int NOT_MODIFIED = 304;
 
     /** One answer with a 2xx status. {@code body} is {@link MissingNode} when the answer had none. */
     record Answer(int status, HttpHeaders headers, JsonNode body) {
@@ -45,6 +49,7 @@ final class ForgeHttp {
     private final Map<String, String> headers;
     private final CallGate gate;
     private final ForgeTransport transport;
+    private final EtagCache etags = new EtagCache();
 
     /**
      * @param apiUrl     the forge's REST base, without a trailing slash; paths are appended to it
@@ -89,22 +94,39 @@ final class ForgeHttp {
     /**
      * Sends one request and returns its 2xx answer, or throws the failure it means.
      *
+     * <p>A GET whose earlier 200 answer carried an {@code ETag} goes out conditional
+     * ({@code If-None-Match}); a {@code 304} is answered from the {@link EtagCache} (the cached
+     * 200's status, headers and body) and reported to the gate as not billed, because GitHub does
+     * not count it against the budget. Writes are announced to the gate as
+     * {@link CallGate.CallKind#WRITE}, which GitHub budgets apart.
+     *
      * @param body serialised as JSON; null sends no body
      */
     Answer send(String method, URI uri, Object body) throws ForgeCallException, InterruptedException {
         String route = method + " " + uri.getRawPath();
-        HttpRequest request = request(method, uri, body);
-        gate.acquire(credential.id());
+        // Before the gate: obtaining an App installation token may itself call the forge (with
+        // the App's credential), and must not do so while holding this credential's permit.
+        Optional<Secret> token = credential.tokens().current();
+        boolean read = isRead(method);
+        Optional<EtagCache.Entry> cached = read ? etags.get(uri) : Optional.empty();
+        HttpRequest request = request(method, uri, body, token, cached);
+        gate.acquire(credential.id(), read ? CallGate.CallKind.READ : CallGate.CallKind.WRITE);
         HttpResponse<String> response;
         boolean observed = false;
         try {
             response = transport.client().send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             Instant now = transport.clock().instant();
+            int status = response.statusCode();
+            LOG.debug("{} {} -> {}", credential.id(), route, status);
+            if (status == NOT_MODIFIED && cached.isPresent()) {
+                observed = true;
+                gate.observe(credential.id(), ForgeResponses.observation(response.headers(), now).unbilled());
+                return new Answer(OK, cached.get().headers(), json(route, OK, cached.get().body()));
+            }
+            Optional<ForgeCallException> failure = ForgeResponses.failure(route, status, response.headers(),
+                    scrub(ForgeResponses.forgeMessage(response.body()), token), now);
             observed = true;
-            gate.observe(credential.id(), ForgeResponses.observation(response.headers(), now));
-            LOG.debug("{} {} -> {}", credential.id(), route, response.statusCode());
-            Optional<ForgeCallException> failure = ForgeResponses.failure(route, response.statusCode(),
-                    response.headers(), scrub(ForgeResponses.forgeMessage(response.body())), now);
+            gate.observe(credential.id(), ForgeResponses.observation(response.headers(), failure, now));
             if (failure.isPresent()) {
                 throw failure.get();
             }
@@ -115,15 +137,24 @@ final class ForgeHttp {
                 gate.observe(credential.id(), ForgeResponses.NOTHING_OBSERVED);
             }
         }
-        return new Answer(response.statusCode(), response.headers(), json(route, response));
+        if (read && response.statusCode() == OK) {
+            etags.remember(uri, response.headers(), response.body());
+        }
+        return new Answer(response.statusCode(), response.headers(), json(route, response.statusCode(), response.body()));
     }
 
-    private HttpRequest request(String method, URI uri, Object body) {
+    private static boolean isRead(String method) {
+        return method.equals("GET") || method.equals("HEAD");
+    }
+
+    private HttpRequest request(String method, URI uri, Object body, Optional<Secret> token,
+                                Optional<EtagCache.Entry> cached) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
                 .timeout(transport.requestTimeout())
                 .header("User-Agent", USER_AGENT);
         headers.forEach(builder::header);
-        credential.token().ifPresent(token -> builder.header("Authorization", authScheme + " " + token.reveal()));
+        token.ifPresent(t -> builder.header("Authorization", authScheme + " " + t.reveal()));
+        cached.ifPresent(entry -> builder.header("If-None-Match", entry.etag()));
         if (body == null) {
             builder.method(method, HttpRequest.BodyPublishers.noBody());
         } else {
@@ -133,8 +164,7 @@ final class ForgeHttp {
         return builder.build();
     }
 
-    private JsonNode json(String route, HttpResponse<String> response) throws ForgeCallException {
-        String text = response.body();
+    private JsonNode json(String route, int status, String text) throws ForgeCallException {
         if (text == null || text.isBlank()) {
             return MissingNode.getInstance();
         }
@@ -143,14 +173,12 @@ final class ForgeHttp {
         } catch (JsonProcessingException e) {
             // A 2xx that is not JSON comes from something between us and the forge (a captive
             // proxy, a maintenance page): the forge itself may answer properly later.
-            throw ForgeCallException.transientFailure(response.statusCode(),
-                    route + ": " + response.statusCode() + " answer is not JSON");
+            throw ForgeCallException.transientFailure(status, route + ": " + status + " answer is not JSON");
         }
     }
 
-    private String scrub(String message) {
-        return credential.token().map(token -> token.reveal().isEmpty() ? message : message.replace(token.reveal(), MASK))
-                .orElse(message);
+    private static String scrub(String message, Optional<Secret> token) {
+        return token.map(t -> t.reveal().isEmpty() ? message : message.replace(t.reveal(), MASK)).orElse(message);
     }
 
     /** One path segment (owner, repository name) encoded for a URL path. */

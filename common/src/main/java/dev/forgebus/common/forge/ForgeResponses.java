@@ -40,6 +40,22 @@ final class ForgeResponses {
     }
 
     /**
+     * The budget headers of an answer that failed with {@code failure}: when it is a rate limit
+     * without {@code Retry-After} and not the spent primary budget (which the reset already
+     * covers), the pause it implies (GitHub's secondary limits: at least a minute) goes in
+     * {@code retryAfter}, so the gate stops that credential's calls, not only the failed one.
+     */
+    static CallGate.Observation observation(HttpHeaders headers, Optional<ForgeCallException> failure, Instant now) {
+        CallGate.Observation seen = observation(headers, now);
+        if (failure.isEmpty() || failure.get().kind() != ForgeCallException.Kind.RATE_LIMITED
+                || seen.retryAfter() != null || seen.remaining().orElse(-1) == 0) {
+            return seen;
+        }
+        return new CallGate.Observation(seen.remaining(), seen.resetAt(),
+                failure.get().retryAfter().orElse(DEFAULT_RETRY_AFTER));
+    }
+
+    /**
      * The failure an answer means, or empty for a 2xx.
      *
      * @param route        {@code METHOD /path}, used as the message's prefix

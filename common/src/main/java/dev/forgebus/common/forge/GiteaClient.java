@@ -1,8 +1,11 @@
 package dev.forgebus.common.forge;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -11,8 +14,10 @@ import java.util.Map;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
+
 import dev.forgebus.common.config.MergeMethod;
 import dev.forgebus.common.config.RepoRef;
+import dev.forgebus.common.event.Json;
 
 /**
  * {@link ForgeClient} for Forgejo and Gitea ({@code /api/v1}; shapes from Forgejo's swagger,
@@ -41,10 +46,7 @@ public final class GiteaClient implements ForgeClient {
     /** {@code GET /repos/{owner}/{repo}/issues/{index}/labels} (not paginated by the forge). */
     @Override
     public List<String> labels(RepoRef repo, long number) throws ForgeCallException, InterruptedException {
-        List<String> names = new ArrayList<>();
-        http.get(repoPath(repo) + "/issues/" + number + "/labels")
-                .body().forEach(label -> names.add(label.path("name").asText()));
-        return List.copyOf(names);
+        return List.copyOf(ForgePaging.labelNames(http.get(issuePath(repo, number) + "/labels").body()));
     }
 
     /**
@@ -54,9 +56,18 @@ public final class GiteaClient implements ForgeClient {
      */
     @Override
     public void addLabels(RepoRef repo, long number, List<String> labels) throws ForgeCallException, InterruptedException {
-        List<String> distinct = List.copyOf(new LinkedHashSet<>(labels));
-        if (distinct.isEmpty()) {
+        List<Long> ids = labelIds(repo, labels);
+        if (ids.isEmpty()) {
             return;
+        }
+        http.post(issuePath(repo, number) + "/labels", Map.of("labels", ids));
+    }
+
+    /** Ids of the distinct {@code names}, creating the labels the repository lacks; no request for no names. */
+    private List<Long> labelIds(RepoRef repo, List<String> names) throws ForgeCallException, InterruptedException {
+        List<String> distinct = List.copyOf(new LinkedHashSet<>(names));
+        if (distinct.isEmpty()) {
+            return List.of();
         }
         Map<String, Long> existing = repositoryLabels(repo);
         List<Long> ids = new ArrayList<>();
@@ -64,28 +75,32 @@ public final class GiteaClient implements ForgeClient {
             Optional<Long> id = idOf(existing, name);
             ids.add(id.isPresent() ? id.get() : createLabel(repo, name));
         }
-        http.post(repoPath(repo) + "/issues/" + number + "/labels", Map.of("labels", ids));
+        return ids;
     }
 
-    /** Name → id of every repository label, following {@code page} until a short or empty page. */
+    /**
+     * Finds the label's id among the issue's labels ({@code GET .../issues/{index}/labels}), then
+     * {@code DELETE /repos/{owner}/{repo}/issues/{index}/labels/{id}}. A label that is not on the
+     * issue sends no delete; a 404 to the delete (removed meanwhile) is fine too.
+     */
+    @Override
+    public void removeLabel(RepoRef repo, long number, String label) throws ForgeCallException, InterruptedException {
+        Map<String, Long> onIssue = new LinkedHashMap<>();
+        http.get(issuePath(repo, number) + "/labels").body()
+                .forEach(l -> onIssue.putIfAbsent(l.path("name").asText(), l.path("id").asLong()));
+        Optional<Long> id = idOf(onIssue, label);
+        if (id.isPresent()) {
+            ForgePaging.unlessAbsent(() -> http.send("DELETE",
+                    http.resolve(issuePath(repo, number) + "/labels/" + id.get()), null));
+        }
+    }
+
+    /** Name → id of every repository label. */
     private Map<String, Long> repositoryLabels(RepoRef repo) throws ForgeCallException, InterruptedException {
         Map<String, Long> byName = new LinkedHashMap<>();
-        long seen = 0;
-        for (int page = 1; page <= MAX_PAGES; page++) {
-            ForgeHttp.Answer answer = http.get(repoPath(repo) + "/labels?limit=" + PAGE_SIZE + "&page=" + page);
-            JsonNode labels = answer.body();
-            labels.forEach(label -> byName.putIfAbsent(label.path("name").asText(), label.path("id").asLong()));
-            seen += labels.size();
-            // X-Total-Count is exact where the server sends it; without it a short page is the last.
-            Optional<Long> total = answer.headers().firstValue("x-total-count").flatMap(GiteaClient::parseLong);
-            boolean last = labels.size() == 0
-                    || (total.isPresent() ? seen >= total.get() : labels.size() < PAGE_SIZE);
-            if (last) {
-                return byName;
-            }
-        }
-        throw ForgeCallException.permanent(0, "GET " + http.resolve(repoPath(repo) + "/labels").getRawPath()
-                + ": more than " + MAX_PAGES + " pages of labels");
+        ForgePaging.numbered(http, repoPath(repo) + "/labels", PAGE_SIZE, MAX_PAGES)
+                .forEach(label -> byName.putIfAbsent(label.path("name").asText(), label.path("id").asLong()));
+        return byName;
     }
 
     /** The exact name first; else a case-insensitive match, as a person reading the labels would. */
@@ -100,7 +115,7 @@ public final class GiteaClient implements ForgeClient {
     }
 
     private long createLabel(RepoRef repo, String name) throws ForgeCallException, InterruptedException {
-        ForgeHttp.Answer created = http.post(repoPath(repo) + "/labels", Map.of("name", name, "color", NEW_LABEL_COLOR));
+        ForgeHttp.Answer created = http.post(repoPath(repo) + "/labels", ForgePaging.fields("name", name, "color", NEW_LABEL_COLOR));
         JsonNode id = created.body().path("id");
         if (!id.canConvertToLong()) {
             throw ForgeCallException.permanent(created.status(), "POST " + http.resolve(repoPath(repo) + "/labels")
@@ -109,132 +124,289 @@ public final class GiteaClient implements ForgeClient {
         return id.asLong();
     }
 
+    // ---- issues and comments ----
+
+    /**
+     * {@code GET /repos/{owner}/{repo}/issues?state=open&limit=&page=}, every page. No {@code type}
+     * is sent: without it the forge lists issues and pull requests (these have {@code pull_request} set).
+     */
+    @Override
+    public List<ForgeIssue> openIssues(RepoRef repo) throws ForgeCallException, InterruptedException {
+        List<ForgeIssue> issues = new ArrayList<>();
+        for (JsonNode issue : ForgePaging.numbered(http, repoPath(repo) + "/issues?state=open", PAGE_SIZE, MAX_PAGES)) {
+            issues.add(issue(issue));
+        }
+        return List.copyOf(issues);
+    }
+
+    /** {@code GET /repos/{owner}/{repo}/issues/{index}}; 404 answers empty. */
+    @Override
+    public Optional<ForgeIssue> issue(RepoRef repo, long number) throws ForgeCallException, InterruptedException {
+        return ForgePaging.unlessAbsent(() -> http.get(issuePath(repo, number))).map(answer -> issue(answer.body()));
+    }
+
+    /** Resolves (and creates) the label ids first, then {@code POST /repos/{owner}/{repo}/issues}. */
+    @Override
+    public ForgeIssue createIssue(RepoRef repo, String title, String body, List<String> labels)
+            throws ForgeCallException, InterruptedException {
+        List<Long> ids = labelIds(repo, labels);
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("title", title);
+        request.put("body", body);
+        if (!ids.isEmpty()) {
+            request.put("labels", ids);
+        }
+        return issue(http.post(repoPath(repo) + "/issues", request).body());
+    }
+
+    /** {@code POST /repos/{owner}/{repo}/issues/{index}/comments} with {@code {"body"}}. */
+    @Override
+    public void comment(RepoRef repo, long number, String body) throws ForgeCallException, InterruptedException {
+        http.post(issuePath(repo, number) + "/comments", Map.of("body", body));
+    }
+
+    /** {@code GET /repos/{owner}/{repo}/issues/{index}/comments} (the forge answers them all, oldest first). */
+    @Override
+    public List<ForgeComment> comments(RepoRef repo, long number) throws ForgeCallException, InterruptedException {
+        List<ForgeComment> comments = new ArrayList<>();
+        for (JsonNode comment : http.get(issuePath(repo, number) + "/comments").body()) {
+            comments.add(new ForgeComment(comment.path("id").asLong(), ForgePaging.text(comment.path("user").path("login")),
+                    ForgePaging.text(comment.path("body")), ForgePaging.instant(comment.path("created_at"))));
+        }
+        return List.copyOf(comments);
+    }
+
+    /** {@code PATCH /repos/{owner}/{repo}/issues/{index}} with {@code state: closed}; the forge keeps no reason. */
+    @Override
+    public void closeIssue(RepoRef repo, long number, CloseReason reason) throws ForgeCallException, InterruptedException {
+        http.send("PATCH", http.resolve(issuePath(repo, number)), Map.of("state", "closed"));
+    }
+
+    // ---- contents ----
+
+    /** {@code GET /repos/{owner}/{repo}/contents/{filepath}?ref=}; 404 and anything but a file answer empty. */
+    @Override
+    public Optional<FileContent> fileContent(RepoRef repo, String path, Optional<String> ref)
+            throws ForgeCallException, InterruptedException {
+        String route = repoPath(repo) + "/contents/" + ForgePaging.segments(path.replaceAll("^/+", ""))
+                + ref.filter(r -> !r.isEmpty()).map(r -> "?ref=" + ForgeHttp.segment(r)).orElse("");
+        Optional<ForgeHttp.Answer> answer = ForgePaging.unlessAbsent(() -> http.get(route));
+        if (answer.isEmpty() || !answer.get().body().isObject() || !"file".equals(answer.get().body().path("type").asText())) {
+            return Optional.empty();
+        }
+        JsonNode file = answer.get().body();
+        return Optional.of(new FileContent(ForgePaging.text(file.path("path")), ForgePaging.text(file.path("sha")),
+                Base64.getMimeDecoder().decode(ForgePaging.text(file.path("content")))));
+    }
+
+    // ---- releases ----
+
+    /** {@code GET /repos/{owner}/{repo}/releases/tags/{tag}} (drafts included); 404 answers empty. */
+    @Override
+    public Optional<ForgeRelease> releaseByTag(RepoRef repo, String tag) throws ForgeCallException, InterruptedException {
+        return ForgePaging.unlessAbsent(() -> http.get(repoPath(repo) + "/releases/tags/" + ForgeHttp.segment(tag)))
+                .map(answer -> release(answer.body()));
+    }
+
+    /** {@code POST /repos/{owner}/{repo}/releases} ({@code CreateReleaseOption}). */
+    @Override
+    public ForgeRelease createRelease(RepoRef repo, ReleaseDraft draft) throws ForgeCallException, InterruptedException {
+        return release(http.post(repoPath(repo) + "/releases", GitHubClient.releaseBody(draft)).body());
+    }
+
+    /** {@code PATCH /repos/{owner}/{repo}/releases/{id}} ({@code EditReleaseOption}). */
+    @Override
+    public ForgeRelease updateRelease(RepoRef repo, long releaseId, ReleaseDraft draft)
+            throws ForgeCallException, InterruptedException {
+        return release(http.send("PATCH", http.resolve(repoPath(repo) + "/releases/" + releaseId),
+                GitHubClient.releaseBody(draft)).body());
+    }
+
+    // ---- pull requests ----
+
+    /** {@code GET /repos/{owner}/{repo}/pulls/{index}}; 404 answers empty. */
+    @Override
+    public Optional<ForgePullRequest> pullRequest(RepoRef repo, long number) throws ForgeCallException, InterruptedException {
+        return ForgePaging.unlessAbsent(() -> http.get(repoPath(repo) + "/pulls/" + number))
+                .map(answer -> pullRequest(answer.body()));
+    }
+
+    /**
+     * {@code POST /repos/{owner}/{repo}/pulls/{index}/merge} with {@code {"Do": method,
+     * "head_commit_id": sha}}. The forge answers 405 when the pull request cannot be merged
+     * (conflicts, protections, already merged) and 409 when {@code head_commit_id} is out of date
+     * (or the push raced another): the latter is "head moved". The 200 has no body, so no merge SHA.
+     */
+    @Override
+    public MergeOutcome merge(RepoRef repo, long number, MergeMethod method, String expectedHeadSha)
+            throws ForgeCallException, InterruptedException {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("Do", method.id());
+        body.put("head_commit_id", expectedHeadSha);
+        try {
+            http.post(repoPath(repo) + "/pulls/" + number + "/merge", body);
+            return new MergeOutcome.Merged("");
+        } catch (ForgeCallException e) {
+            if (e.kind() == ForgeCallException.Kind.PERMANENT && e.status() == 405) {
+                return new MergeOutcome.NotMergeable(e.getMessage());
+            }
+            if (e.kind() == ForgeCallException.Kind.PERMANENT && e.status() == 409) {
+                return new MergeOutcome.HeadMoved(e.getMessage());
+            }
+            throw e;
+        }
+    }
+
+    // ---- checks ----
+
+    /** {@code GET /repos/{owner}/{repo}/commits/{ref}/statuses}, every page, the latest of each context (Actions report here too). */
+    @Override
+    public List<CheckResult> checks(RepoRef repo, String sha) throws ForgeCallException, InterruptedException {
+        return List.copyOf(CommitStatuses.latestPerContext(ForgePaging.numbered(http,
+                repoPath(repo) + "/commits/" + ForgeHttp.segment(sha) + "/statuses", PAGE_SIZE, MAX_PAGES), "status"));
+    }
+
+    // ---- branches and tags ----
+
+    /** {@code GET /repos/{owner}/{repo}/branches}, every page: name → {@code commit.id}. */
+    @Override
+    public Map<String, String> branchHeads(RepoRef repo) throws ForgeCallException, InterruptedException {
+        Map<String, String> heads = new LinkedHashMap<>();
+        for (JsonNode branch : ForgePaging.numbered(http, repoPath(repo) + "/branches", PAGE_SIZE, MAX_PAGES)) {
+            heads.put(branch.path("name").asText(), branch.path("commit").path("id").asText());
+        }
+        return Collections.unmodifiableMap(heads);
+    }
+
+    /** {@code GET /repos/{owner}/{repo}/tags}, every page: name → {@code commit.sha} (the commit, also for annotated tags). */
+    @Override
+    public Map<String, String> tagHeads(RepoRef repo) throws ForgeCallException, InterruptedException {
+        Map<String, String> heads = new LinkedHashMap<>();
+        for (JsonNode tag : ForgePaging.numbered(http, repoPath(repo) + "/tags", PAGE_SIZE, MAX_PAGES)) {
+            heads.put(tag.path("name").asText(), tag.path("commit").path("sha").asText());
+        }
+        return Collections.unmodifiableMap(heads);
+    }
+
+    /** {@code DELETE /repos/{owner}/{repo}/branches/{branch}}; 404 (already gone) is fine. */
+    @Override
+    public void deleteBranch(RepoRef repo, String branch) throws ForgeCallException, InterruptedException {
+        ForgePaging.unlessAbsent(() -> http.send("DELETE",
+                http.resolve(repoPath(repo) + "/branches/" + ForgePaging.segments(branch)), null));
+    }
+
+    // ---- dispatch and workflows ----
+
+    /**
+     * No {@code repository_dispatch} here: reads the default branch ({@code GET /repos/{owner}/{repo}})
+     * and dispatches workflow {@code <eventType>.yml} on it, each payload entry as a string input
+     * (text as is, anything else as its JSON).
+     */
+    @Override
+    public void dispatchEvent(RepoRef repo, String eventType, Map<String, Object> clientPayload)
+            throws ForgeCallException, InterruptedException {
+        String defaultBranch = http.get(repoPath(repo)).body().path("default_branch").asText("");
+        if (defaultBranch.isEmpty()) {
+            throw ForgeCallException.permanent(0, "GET " + http.resolve(repoPath(repo)).getRawPath()
+                    + ": answer has no default_branch");
+        }
+        Map<String, String> inputs = new LinkedHashMap<>();
+        clientPayload.forEach((key, value) -> inputs.put(key, value instanceof String text ? text
+                : new String(Json.write(value), StandardCharsets.UTF_8)));
+        dispatchWorkflow(repo, eventType + ".yml", defaultBranch, inputs);
+    }
+
+    /** {@code POST /repos/{owner}/{repo}/actions/workflows/{workflowfilename}/dispatches} with {@code ref} and {@code inputs}. */
+    @Override
+    public void dispatchWorkflow(RepoRef repo, String workflow, String ref, Map<String, String> inputs)
+            throws ForgeCallException, InterruptedException {
+        http.post(repoPath(repo) + "/actions/workflows/" + ForgeHttp.segment(workflow) + "/dispatches",
+                ForgePaging.fields("ref", ref, "inputs", inputs));
+    }
+
+    /**
+     * The forge's API has no list of workflow runs; it lists Actions tasks (the jobs of runs,
+     * newest first): {@code GET /repos/{owner}/{repo}/actions/tasks}. The newest task of
+     * {@code workflow} ({@code workflow_id} is the file name) created since {@code createdSince} on
+     * the first page stands for its run; its status: success, failure, cancelled, skipped are
+     * completed (success and skipped succeeded), anything else (waiting, running, blocked) is not.
+     */
+    @Override
+    public Optional<WorkflowRun> latestWorkflowRun(RepoRef repo, String workflow, Instant createdSince)
+            throws ForgeCallException, InterruptedException {
+        JsonNode tasks = http.get(repoPath(repo) + "/actions/tasks?limit=" + PAGE_SIZE + "&page=1").body()
+                .path("workflow_runs");
+        WorkflowRun latest = null;
+        for (JsonNode task : tasks) {
+            Instant createdAt = ForgePaging.instant(task.path("created_at"));
+            if (workflow.equals(task.path("workflow_id").asText()) && !createdAt.isBefore(createdSince)
+                    && (latest == null || createdAt.isAfter(latest.createdAt()))) {
+                String status = task.path("status").asText();
+                latest = new WorkflowRun(task.path("id").asLong(),
+                        List.of("success", "failure", "cancelled", "skipped").contains(status),
+                        List.of("success", "skipped").contains(status), createdAt, ForgePaging.text(task.path("url")));
+            }
+        }
+        return Optional.ofNullable(latest);
+    }
+
+    // ---- mirrors ----
+
+    /** {@code POST /repos/{owner}/{repo}/mirror-sync}: the forge queues the sync. */
+    @Override
+    public MirrorSync syncMirror(RepoRef repo) throws ForgeCallException, InterruptedException {
+        http.post(repoPath(repo) + "/mirror-sync", null);
+        return MirrorSync.REQUESTED;
+    }
+
+    // ---- reading answers ----
+
+    private static ForgeIssue issue(JsonNode issue) {
+        JsonNode pull = issue.path("pull_request");
+        return new ForgeIssue(issue.path("number").asLong(), ForgePaging.text(issue.path("title")),
+                "open".equals(issue.path("state").asText()), !pull.isMissingNode() && !pull.isNull(),
+                ForgePaging.labelNames(issue.path("labels")), ForgePaging.text(issue.path("user").path("login")),
+                ForgePaging.instant(issue.path("updated_at")));
+    }
+
+    private static ForgeRelease release(JsonNode release) {
+        return new ForgeRelease(release.path("id").asLong(), release.path("tag_name").asText(),
+                ForgePaging.text(release.path("name")), ForgePaging.text(release.path("body")),
+                release.path("draft").asBoolean(), release.path("prerelease").asBoolean(),
+                ForgePaging.text(release.path("html_url")));
+    }
+
+    private static ForgePullRequest pullRequest(JsonNode pull) {
+        JsonNode head = pull.path("head");
+        return new ForgePullRequest(pull.path("number").asLong(), "open".equals(pull.path("state").asText()),
+                pull.path("draft").asBoolean(), pull.path("merged").asBoolean(), ForgePaging.text(head.path("sha")),
+                ForgePaging.text(head.path("ref")), ForgePaging.text(head.path("repo").path("full_name")),
+                ForgePaging.text(pull.path("base").path("ref")), ForgePaging.labelNames(pull.path("labels")));
+    }
+
     private static String repoPath(RepoRef repo) {
         return "/repos/" + ForgeHttp.segment(repo.owner()) + "/" + ForgeHttp.segment(repo.repo());
     }
 
-    private static Optional<Long> parseLong(String text) {
-        try {
-            return Optional.of(Long.parseLong(text.strip()));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
+    private static String issuePath(RepoRef repo, long number) {
+        return repoPath(repo) + "/issues/" + number;
     }
 
-    // ---- not implemented yet (issue 5 in progress) ----
+    // ---- webhook deliveries ----
 
+    /**
+     * Always empty: Forgejo and Gitea retry failed deliveries themselves, so there is nothing for
+     * missed-delivery recovery to find (and their hook-task API differs from GitHub's).
+     */
     @Override
-    public void removeLabel(RepoRef repo, long number, String label) throws ForgeCallException, InterruptedException {
-        throw new UnsupportedOperationException("removeLabel: not implemented yet");
+    public List<HookDelivery> hookDeliveries(HookRef hook, Instant since) {
+        return List.of();
     }
 
+    /** Refused, permanently: Forgejo and Gitea retry failed deliveries themselves (see {@link #hookDeliveries}). */
     @Override
-    public List<ForgeIssue> openIssues(RepoRef repo) throws ForgeCallException, InterruptedException {
-        throw new UnsupportedOperationException("openIssues: not implemented yet");
-    }
-
-    @Override
-    public Optional<ForgeIssue> issue(RepoRef repo, long number) throws ForgeCallException, InterruptedException {
-        throw new UnsupportedOperationException("issue: not implemented yet");
-    }
-
-    @Override
-    public ForgeIssue createIssue(RepoRef repo, String title, String body, List<String> labels) throws ForgeCallException, InterruptedException {
-        throw new UnsupportedOperationException("createIssue: not implemented yet");
-    }
-
-    @Override
-    public void comment(RepoRef repo, long number, String body) throws ForgeCallException, InterruptedException {
-        throw new UnsupportedOperationException("comment: not implemented yet");
-    }
-
-    @Override
-    public List<ForgeComment> comments(RepoRef repo, long number) throws ForgeCallException, InterruptedException {
-        throw new UnsupportedOperationException("comments: not implemented yet");
-    }
-
-    @Override
-    public void closeIssue(RepoRef repo, long number, CloseReason reason) throws ForgeCallException, InterruptedException {
-        throw new UnsupportedOperationException("closeIssue: not implemented yet");
-    }
-
-    @Override
-    public Optional<FileContent> fileContent(RepoRef repo, String path, Optional<String> ref) throws ForgeCallException, InterruptedException {
-        throw new UnsupportedOperationException("fileContent: not implemented yet");
-    }
-
-    @Override
-    public Optional<ForgeRelease> releaseByTag(RepoRef repo, String tag) throws ForgeCallException, InterruptedException {
-        throw new UnsupportedOperationException("releaseByTag: not implemented yet");
-    }
-
-    @Override
-    public ForgeRelease createRelease(RepoRef repo, ReleaseDraft draft) throws ForgeCallException, InterruptedException {
-        throw new UnsupportedOperationException("createRelease: not implemented yet");
-    }
-
-    @Override
-    public ForgeRelease updateRelease(RepoRef repo, long releaseId, ReleaseDraft draft) throws ForgeCallException, InterruptedException {
-        throw new UnsupportedOperationException("updateRelease: not implemented yet");
-    }
-
-    @Override
-    public Optional<ForgePullRequest> pullRequest(RepoRef repo, long number) throws ForgeCallException, InterruptedException {
-        throw new UnsupportedOperationException("pullRequest: not implemented yet");
-    }
-
-    @Override
-    public MergeOutcome merge(RepoRef repo, long number, MergeMethod method, String expectedHeadSha) throws ForgeCallException, InterruptedException {
-        throw new UnsupportedOperationException("merge: not implemented yet");
-    }
-
-    @Override
-    public List<CheckResult> checks(RepoRef repo, String sha) throws ForgeCallException, InterruptedException {
-        throw new UnsupportedOperationException("checks: not implemented yet");
-    }
-
-    @Override
-    public Map<String, String> branchHeads(RepoRef repo) throws ForgeCallException, InterruptedException {
-        throw new UnsupportedOperationException("branchHeads: not implemented yet");
-    }
-
-    @Override
-    public Map<String, String> tagHeads(RepoRef repo) throws ForgeCallException, InterruptedException {
-        throw new UnsupportedOperationException("tagHeads: not implemented yet");
-    }
-
-    @Override
-    public void deleteBranch(RepoRef repo, String branch) throws ForgeCallException, InterruptedException {
-        throw new UnsupportedOperationException("deleteBranch: not implemented yet");
-    }
-
-    @Override
-    public void dispatchEvent(RepoRef repo, String eventType, Map<String, Object> clientPayload) throws ForgeCallException, InterruptedException {
-        throw new UnsupportedOperationException("dispatchEvent: not implemented yet");
-    }
-
-    @Override
-    public void dispatchWorkflow(RepoRef repo, String workflow, String ref, Map<String, String> inputs) throws ForgeCallException, InterruptedException {
-        throw new UnsupportedOperationException("dispatchWorkflow: not implemented yet");
-    }
-
-    @Override
-    public Optional<WorkflowRun> latestWorkflowRun(RepoRef repo, String workflow, Instant createdSince) throws ForgeCallException, InterruptedException {
-        throw new UnsupportedOperationException("latestWorkflowRun: not implemented yet");
-    }
-
-    @Override
-    public MirrorSync syncMirror(RepoRef repo) throws ForgeCallException, InterruptedException {
-        throw new UnsupportedOperationException("syncMirror: not implemented yet");
-    }
-
-    @Override
-    public List<HookDelivery> hookDeliveries(HookRef hook, Instant since) throws ForgeCallException, InterruptedException {
-        throw new UnsupportedOperationException("hookDeliveries: not implemented yet");
-    }
-
-    @Override
-    public void redeliver(HookRef hook, long deliveryId) throws ForgeCallException, InterruptedException {
-        throw new UnsupportedOperationException("redeliver: not implemented yet");
+    public void redeliver(HookRef hook, long deliveryId) throws ForgeCallException {
+        throw ForgeCallException.permanent(0, "redelivery is a GitHub API; Forgejo and Gitea retry failed deliveries"
+                + " themselves");
     }
 }

@@ -10,8 +10,16 @@ import java.util.Objects;
  */
 public sealed interface Decision {
 
-    /** The handler returned: publish the DONE outcome, commit. */
-    record Done() implements Decision {
+    /**
+     * The handler returned: publish the DONE outcome, commit.
+     *
+     * @param note what the outcome should say although the item is done (e.g. that a broken
+     *             {@code .ops.yaml} was ignored), "" when nothing; never a secret
+     */
+    record Done(String note) implements Decision {
+        public Done {
+            Objects.requireNonNull(note, "note");
+        }
     }
 
     /**
@@ -36,5 +44,5 @@ public sealed interface Decision {
     }
 
     /** The one {@link Done} value. */
-    Done DONE = new Done();
+    Done DONE = new Done("");
 }

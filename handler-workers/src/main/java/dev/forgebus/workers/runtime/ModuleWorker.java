@@ -497,7 +497,7 @@ public final class ModuleWorker implements AutoCloseable {
         try {
             switch (decision) {
                 case Decision.Done done -> {
-                    publishOutcome(record, item, WorkOutcome.Status.DONE, attempt, "");
+                    publishOutcome(record, item, WorkOutcome.Status.DONE, attempt, done.note());
                     metrics.done();
                     return new Completion.Finished(lane, record.offset());
                 }
@@ -532,8 +532,8 @@ public final class ModuleWorker implements AutoCloseable {
     private Decision handle(EventEnvelope item, int attempt) throws InterruptedException {
         long started = System.nanoTime();
         try {
-            handler.handle(item);
-            return Decision.DONE;
+            String note = handler.handleExplained(item);
+            return note.isEmpty() ? Decision.DONE : new Decision.Done(note);
         } catch (InterruptedException e) {
             throw e;
         } catch (ForgeCallException e) {

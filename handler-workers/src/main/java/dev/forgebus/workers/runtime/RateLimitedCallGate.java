@@ -7,6 +7,7 @@ import java.util.Deque;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.forgebus.common.config.ForgeConfig;
+import dev.forgebus.common.config.ForgeType;
 import dev.forgebus.common.config.ForgebusConfig;
 import dev.forgebus.common.config.RateLimit;
 import dev.forgebus.common.forge.CallGate;
@@ -38,6 +40,15 @@ import io.micrometer.core.instrument.MeterRegistry;
  *       late in one cycle and one early in the next could be closer than a period; the gate
  *       therefore also keeps consecutive calls of a credential at least one period apart. Together:
  *       any window of length {@code W} sees at most {@code ceil(W / period)} calls.</li>
+ *   <li><b>Writes.</b> Where the forge limits content-creating requests apart (GitHub: 80 a minute,
+ *       its documented secondary limit), calls announced as {@link CallKind#WRITE} also take a slot
+ *       of a second resilience4j limiter, paced the same way at {@code 60 s / writes_per_minute}.</li>
+ *   <li><b>Unbilled calls.</b> An answer the forge did not bill ({@link Observation#billed()} false:
+ *       a {@code 304} to a conditional GET, free on GitHub) gives its slot back when no later call
+ *       has reserved one yet: the next call may go half a period after it instead of a full one
+ *       (and skips its resilience4j permit). Billed calls thus stay a full period apart, and
+ *       polling an unchanged resource at most doubles the request rate, never floods the forge
+ *       (GitHub's secondary limits count every request). Counted in {@value #UNBILLED}.</li>
  *   <li><b>Concurrency.</b> At most {@code max_concurrent} calls between {@link #acquire} and
  *       {@link #observe}.</li>
  *   <li><b>What the forge says.</b> {@code Retry-After} stops the credential's calls until then;
@@ -73,6 +84,11 @@ public final class RateLimitedCallGate implements CallGate {
     static final long EXHAUSTED_PAUSE_S = 60;
     static final String WAITS = "forgebus.ratelimiter.waits";
     static final String REMAINING = "forgebus.ratelimiter.remaining";
+    /** The forge's remaining budget per forge and credential (Prometheus {@code forgebus_forge_budget_remaining}). */
+    static final String BUDGET_REMAINING = "forgebus.forge.budget.remaining";
+    static final String UNBILLED = "forgebus.ratelimiter.unbilled";
+    /** GitHub's documented secondary limit on content-creating requests, per credential. */
+    public static final int GITHUB_WRITES_PER_MINUTE = 80;
     private static final long RECLAIM_CHECK_MS = 100;
 
     /** Monotonic time and waiting, injectable so that tests need not sleep. */
@@ -99,6 +115,7 @@ public final class RateLimitedCallGate implements CallGate {
     }
 
     private final Function<String, RateLimit> budgets;
+    private final Function<String, OptionalInt> writesPerMinute;
     private final MeterRegistry registry;
     private final Clock clock;
     private final Ticker ticker;
@@ -118,7 +135,17 @@ public final class RateLimitedCallGate implements CallGate {
      */
     public RateLimitedCallGate(Function<String, RateLimit> budgets, MeterRegistry registry, Clock clock, Ticker ticker,
                                Duration leaseTimeout) {
+        this(budgets, id -> OptionalInt.empty(), registry, clock, ticker, leaseTimeout);
+    }
+
+    /**
+     * @param writesPerMinute the write budget of a credential id, empty where writes are not paced
+     *                        apart ({@link #writePacesOf(ForgebusConfig)} reads the config)
+     */
+    public RateLimitedCallGate(Function<String, RateLimit> budgets, Function<String, OptionalInt> writesPerMinute,
+                               MeterRegistry registry, Clock clock, Ticker ticker, Duration leaseTimeout) {
         this.budgets = Objects.requireNonNull(budgets, "budgets");
+        this.writesPerMinute = Objects.requireNonNull(writesPerMinute, "writesPerMinute");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.ticker = Objects.requireNonNull(ticker, "ticker");
@@ -130,7 +157,8 @@ public final class RateLimitedCallGate implements CallGate {
 
     /**
      * Budgets from the config: credential {@code forgeId} or {@code forgeId/Org} (an org's own
-     * token, see {@code ForgeClients.credentialId}) gets the forge's {@code rate_limit}. Each
+     * token or GitHub App installation, {@code forgeId/app:<id>} for the App itself, see
+     * {@code ForgeClients.credentialId}) gets the forge's {@code rate_limit}. Each
      * credential has a budget of its own at the forge, so each gets its own limiter.
      */
     public static Function<String, RateLimit> budgetsOf(ForgebusConfig config) {
@@ -141,21 +169,57 @@ public final class RateLimitedCallGate implements CallGate {
         };
     }
 
-    @Override
-    public void acquire(String credentialId) throws InterruptedException {
-        enter(credentialId);
+    /**
+     * The gate production uses: budgets from the config ({@link #budgetsOf}), GitHub writes paced
+     * to {@value #GITHUB_WRITES_PER_MINUTE} a minute ({@link #writePacesOf}), system time.
+     */
+    public static RateLimitedCallGate forConfig(ForgebusConfig config, MeterRegistry registry) {
+        return new RateLimitedCallGate(budgetsOf(config), writePacesOf(config), registry, Clock.systemUTC(), Ticker.SYSTEM,
+                DEFAULT_LEASE_TIMEOUT);
     }
 
     /**
-     * Like {@link #acquire}, returning the permit: {@code try (var permit = gate.enter(id)) { ...;
+     * Write budgets from the config: credentials of a github forge get GitHub's secondary limit on
+     * content-creating requests ({@value #GITHUB_WRITES_PER_MINUTE} a minute); Forgejo and Gitea
+     * publish none, so their writes share the one budget.
+     */
+    public static Function<String, OptionalInt> writePacesOf(ForgebusConfig config) {
+        return credentialId -> config.forge(forgeOf(credentialId))
+                .filter(forge -> forge.type() == ForgeType.GITHUB)
+                .map(forge -> OptionalInt.of(GITHUB_WRITES_PER_MINUTE))
+                .orElse(OptionalInt.empty());
+    }
+
+    private static String forgeOf(String credentialId) {
+        return credentialId.split("/", 2)[0];
+    }
+
+    @Override
+    public void acquire(String credentialId) throws InterruptedException {
+        enter(credentialId, CallKind.READ);
+    }
+
+    @Override
+    public void acquire(String credentialId, CallKind kind) throws InterruptedException {
+        enter(credentialId, kind);
+    }
+
+    /** {@link #enter(String, CallKind)} for a read. */
+    public Permit enter(String credentialId) throws InterruptedException {
+        return enter(credentialId, CallKind.READ);
+    }
+
+    /**
+     * Like {@link #acquire}, returning the permit: {@code try (var permit = gate.enter(id, kind)) { ...;
      * permit.observe(observation); }} gives it back even when the call throws.
      */
-    public Permit enter(String credentialId) throws InterruptedException {
+    public Permit enter(String credentialId, CallKind kind) throws InterruptedException {
+        Objects.requireNonNull(kind, "kind");
         Credential credential = credential(credentialId);
         boolean waited = credential.takeSlotOfConcurrency();
         Permit permit = credential.lease();
         try {
-            waited |= awaitTurn(credential);
+            waited |= awaitTurn(credential, kind, permit);
         } catch (InterruptedException | RuntimeException e) {
             permit.close();
             throw e;
@@ -169,8 +233,8 @@ public final class RateLimitedCallGate implements CallGate {
     @Override
     public void observe(String credentialId, Observation observation) {
         Credential credential = credential(credentialId);
-        credential.releaseForCurrentThread();
-        credential.heed(observation);
+        Permit released = credential.releaseForCurrentThread();
+        credential.heed(observation, released);
     }
 
     /** One call's permit: give it back with {@link #observe} or {@link #close}. */
@@ -178,6 +242,9 @@ public final class RateLimitedCallGate implements CallGate {
         private final Credential credential;
         private final Thread holder;
         private final long since;
+        /** The {@link Ticker} time this call's pace slot was, once it has one. */
+        private volatile long slot;
+        private volatile boolean slotted;
 
         private Permit(Credential credential, Thread holder, long since) {
             this.credential = credential;
@@ -188,7 +255,7 @@ public final class RateLimitedCallGate implements CallGate {
         /** Gives the permit back and heeds what the answer said about the budget. */
         public void observe(Observation observation) {
             credential.release(this);
-            credential.heed(observation);
+            credential.heed(observation, this);
         }
 
         /** Gives the permit back if {@link #observe} did not. */
@@ -198,8 +265,8 @@ public final class RateLimitedCallGate implements CallGate {
         }
     }
 
-    /** Waits out the forge's pause, then the pace. Returns whether it waited. */
-    private boolean awaitTurn(Credential credential) throws InterruptedException {
+    /** Waits out the forge's pause, then the write pace (for a write), then the pace. Returns whether it waited. */
+    private boolean awaitTurn(Credential credential, CallKind kind, Permit permit) throws InterruptedException {
         boolean waited = false;
         while (true) {
             long pausedUntil = credential.pausedUntil.get();
@@ -208,7 +275,19 @@ public final class RateLimitedCallGate implements CallGate {
                 ticker.sleepUntil(pausedUntil);
                 continue;
             }
-            long slot = credential.nextSlot(ticker.nanoTime());
+            if (kind == CallKind.WRITE && credential.writes != null) {
+                long writeSlot = credential.writes.nextSlot(ticker.nanoTime());
+                if (writeSlot - ticker.nanoTime() > 0) {
+                    waited = true;
+                }
+                ticker.sleepUntil(writeSlot);
+                if (ticker.nanoTime() - credential.pausedUntil.get() < 0) {
+                    continue;
+                }
+            }
+            long slot = credential.pace.nextSlot(ticker.nanoTime());
+            permit.slot = slot;
+            permit.slotted = true;
             if (slot - ticker.nanoTime() > 0) {
                 waited = true;
             }
@@ -228,10 +307,12 @@ public final class RateLimitedCallGate implements CallGate {
     /** The state of one credential. */
     private final class Credential {
         final String id;
-        final long periodNanos;
-        final RateLimiter limiter;
+        final Pace pace;
+        /** Null when this credential's writes are not paced apart. */
+        final Pace writes;
         final Semaphore concurrency;
         final Counter waits;
+        final Counter unbilled;
         /** Permits handed out and not given back, oldest first. */
         final Deque<Permit> permits = new ArrayDeque<>();
         /** No call before this {@link Ticker} time (what the forge asked for). */
@@ -239,9 +320,6 @@ public final class RateLimitedCallGate implements CallGate {
         /** Last {@code x-ratelimit-remaining}; the gauge exists from the first report on. */
         final AtomicLong remaining = new AtomicLong(-1);
         volatile boolean remainingGaugeRegistered;
-        /** Earliest {@link Ticker} time of the next call (one period after the last one). */
-        long earliestNext;
-        boolean anyCall;
 
         Credential(String id, RateLimit budget) {
             Objects.requireNonNull(budget, () -> "no rate limit for credential " + id);
@@ -250,14 +328,16 @@ public final class RateLimitedCallGate implements CallGate {
                         + " needs requests_per_hour and max_concurrent of at least 1, got " + budget);
             }
             this.id = id;
-            this.periodNanos = Math.max(1, TimeUnit.HOURS.toNanos(1) / budget.requestsPerHour());
-            this.limiter = RateLimiter.of("forge-credential-" + id, RateLimiterConfig.custom()
-                    .limitForPeriod(1)
-                    .limitRefreshPeriod(Duration.ofNanos(periodNanos))
-                    // Waiting is done by the gate (interruptibly, on its ticker); reservations may
-                    // reach as far ahead as the callers queued for this credential need.
-                    .timeoutDuration(Duration.ofDays(1))
-                    .build());
+            this.pace = new Pace("forge-credential-" + id, TimeUnit.HOURS.toNanos(1) / budget.requestsPerHour());
+            OptionalInt writesPerMinute = RateLimitedCallGate.this.writesPerMinute.apply(id);
+            if (writesPerMinute.isPresent() && writesPerMinute.getAsInt() < 1) {
+                throw new IllegalArgumentException("write budget of credential " + id + " must be at least 1 a minute");
+            }
+            this.writes = writesPerMinute.isEmpty() ? null
+                    : new Pace("forge-credential-writes-" + id, TimeUnit.MINUTES.toNanos(1) / writesPerMinute.getAsInt());
+            this.unbilled = Counter.builder(UNBILLED).tag("credential", id)
+                    .description("forge answers the forge did not bill (304 Not Modified); their slot was given back")
+                    .register(registry);
             this.concurrency = new Semaphore(budget.maxConcurrent(), true);
             this.waits = Counter.builder(WAITS).tag("credential", id)
                     .description("forge calls that had to wait for their credential's budget").register(registry);
@@ -284,18 +364,6 @@ public final class RateLimitedCallGate implements CallGate {
             return permit;
         }
 
-        /** The ticker time this call may go: a resilience4j permit, and one period after the last call. */
-        synchronized long nextSlot(long now) {
-            long reserved = limiter.reservePermission();
-            long slot = now + Math.max(0, reserved < 0 ? periodNanos : reserved);
-            if (anyCall && slot - earliestNext < 0) {
-                slot = earliestNext;
-            }
-            anyCall = true;
-            earliestNext = slot + periodNanos;
-            return slot;
-        }
-
         void release(Permit permit) {
             synchronized (permits) {
                 if (permits.remove(permit)) {
@@ -304,7 +372,8 @@ public final class RateLimitedCallGate implements CallGate {
             }
         }
 
-        void releaseForCurrentThread() {
+        /** Releases the calling thread's permit (or the oldest) and returns it; null when none was out. */
+        Permit releaseForCurrentThread() {
             Thread me = Thread.currentThread();
             synchronized (permits) {
                 Permit chosen = null;
@@ -321,6 +390,7 @@ public final class RateLimitedCallGate implements CallGate {
                     permits.remove(chosen);
                     concurrency.release();
                 }
+                return chosen;
             }
         }
 
@@ -340,12 +410,18 @@ public final class RateLimitedCallGate implements CallGate {
             }
         }
 
-        /** Applies what one answer said. */
-        void heed(Observation observation) {
+        /** Applies what one answer said; {@code permit} is the call's, when known. */
+        void heed(Observation observation, Permit permit) {
             if (observation == null) {
                 return;
             }
             long now = ticker.nanoTime();
+            if (!observation.billed()) {
+                unbilled.increment();
+                if (permit != null && permit.slotted) {
+                    pace.refund(permit.slot);
+                }
+            }
             if (observation.retryAfter() != null && !observation.retryAfter().isNegative()) {
                 pauseUntil(now, observation.retryAfter(), "Retry-After");
             }
@@ -380,9 +456,72 @@ public final class RateLimitedCallGate implements CallGate {
                         Gauge.builder(REMAINING, remaining, AtomicLong::get).tag("credential", id).strongReference(true)
                                 .description("API calls left in the credential's window, as the forge last reported")
                                 .register(registry);
+                        // Tags are config ids (forge id, credential id), never a token.
+                        Gauge.builder(BUDGET_REMAINING, remaining, AtomicLong::get)
+                                .tag("forge", forgeOf(id)).tag("credential", id).strongReference(true)
+                                .description("x-ratelimit-remaining the forge last reported for this credential")
+                                .register(registry);
                         remainingGaugeRegistered = true;
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * One resilience4j limiter with one permit per period, plus the spacing that closes its
+     * refresh-cycle gap (see the class comment): the ticker time each call may go.
+     */
+    private static final class Pace {
+        final long periodNanos;
+        final RateLimiter limiter;
+        /** Earliest {@link Ticker} time of the next call (one period after the last one). */
+        long earliestNext;
+        /** The latest slot handed out. */
+        long lastSlot;
+        boolean anyCall;
+        /** The latest slot was given back: the next call needs no resilience4j permit. */
+        boolean refunded;
+
+        Pace(String name, long periodNanos) {
+            this.periodNanos = Math.max(1, periodNanos);
+            this.limiter = RateLimiter.of(name, RateLimiterConfig.custom()
+                    .limitForPeriod(1)
+                    .limitRefreshPeriod(Duration.ofNanos(this.periodNanos))
+                    // Waiting is done by the gate (interruptibly, on its ticker); reservations may
+                    // reach as far ahead as the callers queued for this credential need.
+                    .timeoutDuration(Duration.ofDays(1))
+                    .build());
+        }
+
+        /** The ticker time this call may go: a resilience4j permit, and one period after the last call. */
+        synchronized long nextSlot(long now) {
+            long slot;
+            if (refunded) {
+                refunded = false;
+                slot = now;
+            } else {
+                long reserved = limiter.reservePermission();
+                slot = now + Math.max(0, reserved < 0 ? periodNanos : reserved);
+            }
+            if (anyCall && slot - earliestNext < 0) {
+                slot = earliestNext;
+            }
+            anyCall = true;
+            lastSlot = slot;
+            earliestNext = slot + periodNanos;
+            return slot;
+        }
+
+        /**
+         * The call of {@code slot} was not billed: when no later call has a slot yet, the next one
+         * may go half a period after it. With later slots reserved nothing is given back: moving
+         * them is not possible, and a refund there would let two billed calls come closer than a period.
+         */
+        synchronized void refund(long slot) {
+            if (anyCall && slot == lastSlot && !refunded) {
+                earliestNext = slot + periodNanos / 2;
+                refunded = true;
             }
         }
     }

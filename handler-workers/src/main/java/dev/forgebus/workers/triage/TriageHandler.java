@@ -21,6 +21,7 @@ import dev.forgebus.common.forge.ForgeCallException;
 import dev.forgebus.common.forge.ForgeClient;
 import dev.forgebus.common.forge.ForgeClients;
 import dev.forgebus.workers.ModuleHandler;
+import dev.forgebus.workers.settings.RepoSettingsSource;
 
 /**
  * Triage and auto-labelling (SPEC 7.2): when an issue or pull request is opened or edited, add
@@ -31,15 +32,27 @@ import dev.forgebus.workers.ModuleHandler;
  * processed again makes no second change. Labels are compared ignoring case, as forges show them.
  * It only ever adds labels; removing a rule's label by hand is respected until the title is
  * edited again.
+ *
+ * <p>Its settings come from {@link RepoSettingsSource}: the main config, with the repository's
+ * {@code .ops.yaml} over it. A broken {@code .ops.yaml} is named in the item's outcome.
  */
 public final class TriageHandler implements ModuleHandler {
     private static final Logger LOG = LoggerFactory.getLogger(TriageHandler.class);
 
-    private final ForgebusConfig config;
+    private final RepoSettingsSource settings;
     private final ForgeClients clients;
 
+    /**
+     * Settings from the main config only ({@link RepoSettingsSource#mainConfigOnly}), no
+     * {@code .ops.yaml}: for tools and tests of the triage logic. A process passes its shared
+     * source instead.
+     */
     public TriageHandler(ForgebusConfig config, ForgeClients clients) {
-        this.config = Objects.requireNonNull(config, "config");
+        this(RepoSettingsSource.mainConfigOnly(config, clients), clients);
+    }
+
+    public TriageHandler(RepoSettingsSource settings, ForgeClients clients) {
+        this.settings = Objects.requireNonNull(settings, "settings");
         this.clients = Objects.requireNonNull(clients, "clients");
     }
 
@@ -50,16 +63,26 @@ public final class TriageHandler implements ModuleHandler {
 
     @Override
     public void handle(EventEnvelope item) throws ForgeCallException, InterruptedException {
+        handleExplained(item);
+    }
+
+    /** Handles the item; the note names a broken {@code .ops.yaml} that was ignored. */
+    @Override
+    public String handleExplained(EventEnvelope item) throws ForgeCallException, InterruptedException {
         if (!isIssueOrPullRequestOpenedOrEdited(item)) {
-            return;
+            return "";
         }
-        Optional<AutoTriage> triage = config.resolve(item.forge(), item.owner(), item.repo()).triage()
-                .filter(AutoTriage::enabled);
-        if (triage.isEmpty()) {
-            return;
+        RepoSettingsSource.Resolved resolved = settings.settings(item.forge(), item.owner(), item.repo());
+        Optional<AutoTriage> triage = resolved.settings().triage().filter(AutoTriage::enabled);
+        if (triage.isPresent()) {
+            triage(item, triage.get());
         }
+        return resolved.problem().orElse("");
+    }
+
+    private void triage(EventEnvelope item, AutoTriage triage) throws ForgeCallException, InterruptedException {
         Subject subject = Subject.of(item);
-        List<String> wanted = labelsFor(triage.get(), subject.title());
+        List<String> wanted = labelsFor(triage, subject.title());
         if (wanted.isEmpty()) {
             return;
         }

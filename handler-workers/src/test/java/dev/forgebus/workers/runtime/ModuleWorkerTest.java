@@ -21,8 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import dev.forgebus.common.config.ModuleId;
+import dev.forgebus.common.event.EventEnvelope;
 import dev.forgebus.common.event.WorkOutcome;
 import dev.forgebus.common.forge.ForgeCallException;
+import dev.forgebus.workers.ModuleHandler;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -68,6 +70,37 @@ class ModuleWorkerTest {
             assertThat(done.deliveryId()).isEqualTo("d-1");
             assertThat(done.error()).isEmpty();
             assertThat(count("forgebus.worker.processed", "outcome", "done")).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void a_note_of_the_handler_is_the_reason_of_the_done_outcome() {
+        try (var kit = WorkerTestKit.create("note", MODULE, 1)) {
+            ModuleHandler noting = new ModuleHandler() {
+                @Override
+                public ModuleId module() {
+                    return MODULE;
+                }
+
+                @Override
+                public void handle(EventEnvelope item) {
+                    throw new AssertionError("the runtime calls handleExplained");
+                }
+
+                @Override
+                public String handleExplained(EventEnvelope item) {
+                    return ".ops.yaml:2: broken; the last good one stays in force";
+                }
+            };
+            var outcomes = kit.outcomes();
+            kit.send(0, "d-1");
+
+            try (var worker = ModuleWorker.start(kit.settings(), noting, registry)) {
+                await().atMost(WAIT).until(() -> outcomes.outcomes().size() == 1);
+            }
+            WorkOutcome outcome = outcomes.outcomes().get(0);
+            assertThat(outcome.status()).isEqualTo(WorkOutcome.Status.DONE);
+            assertThat(outcome.error()).isEqualTo(".ops.yaml:2: broken; the last good one stays in force");
         }
     }
 

@@ -1,0 +1,147 @@
+package dev.forgebus.common.config;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.nodes.Node;
+
+/**
+ * Typed module settings written back as YAML nodes, so that a {@code .ops.yaml} block can be laid
+ * over them key by key ({@link YamlBlock#overlaidWith}) and typed again by {@link ModuleReader}
+ * exactly like a repository block over its org's. The main config keeps no raw nodes once typed,
+ * and the values it holds were all validated, so writing them back loses nothing that matters.
+ *
+ * <p>Text is escaped for the {@link Interpolator} ({@code ${} written {@code $${}), so a value that
+ * happens to contain {@code ${} is not read as a variable the second time. Comments that were left
+ * to their defaults are not written, so they follow the day counts a {@code .ops.yaml} changes, as
+ * they would have in the main file. Empty {@code channels} and {@code downstream} lists are not
+ * written either: then a {@code .ops.yaml} enabling the module without them is told what is missing.
+ */
+final class ModuleSettingsYaml {
+
+    private ModuleSettingsYaml() {
+    }
+
+    /** One node per configured module of {@code settings}, keyed by module. */
+    static Map<ModuleId, Node> nodes(RepositorySettings settings) {
+        Map<ModuleId, Map<String, Object>> maps = new EnumMap<>(ModuleId.class);
+        settings.triage().ifPresent(t -> maps.put(ModuleId.TRIAGE, triage(t)));
+        settings.stale().ifPresent(s -> maps.put(ModuleId.STALE, stale(s)));
+        settings.notifications().ifPresent(n -> maps.put(ModuleId.NOTIFICATIONS, notifications(n)));
+        settings.release().ifPresent(r -> maps.put(ModuleId.RELEASE, release(r)));
+        settings.autoMerge().ifPresent(a -> maps.put(ModuleId.AUTO_MERGE, autoMerge(a)));
+        settings.mirror().ifPresent(m -> maps.put(ModuleId.MIRROR, mirror(m)));
+        settings.dependencyTriggers().ifPresent(d -> maps.put(ModuleId.DEPENDENCY_TRIGGERS, dependencyTriggers(d)));
+        Yaml yaml = new Yaml(new DumperOptions());
+        Map<ModuleId, Node> nodes = new EnumMap<>(ModuleId.class);
+        maps.forEach((module, map) -> nodes.put(module, yaml.represent(map)));
+        return nodes;
+    }
+
+    private static Map<String, Object> triage(AutoTriage t) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("enabled", t.enabled());
+        m.put("add_needs_triage_label", t.addNeedsTriageLabel());
+        m.put("needs_triage_label", text(t.needsTriageLabel()));
+        List<Object> rules = new ArrayList<>();
+        for (TriageRule rule : t.rules()) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("keywords", texts(rule.keywords()));
+            r.put("labels", texts(rule.labels()));
+            rules.add(r);
+        }
+        m.put("rules", rules);
+        return m;
+    }
+
+    private static Map<String, Object> stale(StaleManagement s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("enabled", s.enabled());
+        m.put("days_until_stale", s.daysUntilStale());
+        m.put("days_until_close", s.daysUntilClose());
+        m.put("stale_label", text(s.staleLabel()));
+        m.put("exempt_labels", texts(s.exemptLabels()));
+        m.put("schedule", s.schedule());
+        m.put("include_pull_requests", s.includePullRequests());
+        if (!s.staleComment().equals(StaleManagement.defaultStaleComment(s.daysUntilStale(), s.daysUntilClose()))) {
+            m.put("stale_comment", text(s.staleComment()));
+        }
+        if (!s.closeComment().equals(StaleManagement.defaultCloseComment(s.daysUntilClose()))) {
+            m.put("close_comment", text(s.closeComment()));
+        }
+        return m;
+    }
+
+    private static Map<String, Object> notifications(Notifications n) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("enabled", n.enabled());
+        List<Object> channels = new ArrayList<>();
+        for (NotificationChannel channel : n.channels()) {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("type", channel.type().id());
+            c.put("url", text(channel.url().reveal()));
+            c.put("events", texts(channel.events()));
+            channels.add(c);
+        }
+        if (!channels.isEmpty()) {
+            m.put("channels", channels);
+        }
+        return m;
+    }
+
+    private static Map<String, Object> release(Release r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("enabled", r.enabled());
+        m.put("trigger", r.trigger().id());
+        m.put("tag_pattern", text(r.tagPattern()));
+        m.put("changelog_path", text(r.changelogPath()));
+        m.put("draft", r.draft());
+        m.put("release_label", text(r.releaseLabel()));
+        return m;
+    }
+
+    private static Map<String, Object> autoMerge(AutoMerge a) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("enabled", a.enabled());
+        m.put("trigger_label", text(a.triggerLabel()));
+        m.put("merge_method", a.mergeMethod().id());
+        m.put("required_checks", texts(a.requiredChecks()));
+        m.put("delete_branch", a.deleteBranch());
+        return m;
+    }
+
+    private static Map<String, Object> mirror(Mirror mirror) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("enabled", mirror.enabled());
+        m.put("primary_forge", mirror.primaryForge());
+        m.put("mirror", mirror.mirror().toString());
+        m.put("verify_on_push", mirror.verifyOnPush());
+        m.put("max_drift_seconds", mirror.maxDriftSeconds());
+        return m;
+    }
+
+    private static Map<String, Object> dependencyTriggers(DependencyTriggers d) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("enabled", d.enabled());
+        m.put("on", d.on().id());
+        if (!d.downstream().isEmpty()) {
+            m.put("downstream", d.downstream().stream().map(RepoRef::toString).toList());
+        }
+        m.put("event_type", text(d.eventType()));
+        return m;
+    }
+
+    private static List<String> texts(List<String> values) {
+        return values.stream().map(ModuleSettingsYaml::text).toList();
+    }
+
+    /** Escaped for the second pass through the {@link Interpolator}. */
+    private static String text(String value) {
+        return value.replace("${", "$${");
+    }
+}

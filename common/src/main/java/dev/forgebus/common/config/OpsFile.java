@@ -1,0 +1,113 @@
+package dev.forgebus.common.config;
+
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import org.yaml.snakeyaml.nodes.Node;
+
+/**
+ * A repository's {@code .ops.yaml} (SPEC 6): module settings for that repository only, laid over
+ * its resolved settings key by key, as a repository block is laid over its org's. It may hold the
+ * module blocks of a repository block and nothing else: forges, credentials, secrets and the other
+ * server-wide keys are problems, since anyone who can push to the repository can write this file.
+ *
+ * <p>The file is read with the main config's machinery, so a problem reads
+ * {@code .ops.yaml:LINE: message} and the whole file is checked before failing. It is never
+ * interpolated from the server's environment: {@code ${VAR}} there would hand repository writers
+ * the server's variables (tokens among them), so every {@code ${VAR}} is reported as not set.
+ * A {@code dependency_triggers} block may only trigger repositories of the same owner and forge:
+ * a repository's writers must not be able to dispatch workflows in other owners' repositories
+ * with Forgebus's credentials (the main config may list any).
+ */
+public final class OpsFile {
+
+    /** Where the file is, at the root of the default branch. */
+    public static final String PATH = ".ops.yaml";
+    /** Larger files are refused before parsing. */
+    public static final int MAX_BYTES = 64 * 1024;
+
+    private static final List<String> REFUSED = List.of("forges", "forge", "credentials", "credential", "secrets",
+            "secret", "token", "tokens", "webhook_secret", "insecure_no_signature", "app", "orgs", "repositories",
+            "kafka", "server", "admin", "dedup", "workers", "cron_dispatch", "health_monitor", "migrations",
+            "delivery_recovery", "rate_limit", "api_url");
+    private static final Map<String, String> MISPLACED = refused();
+
+    private OpsFile() {
+    }
+
+    /**
+     * {@code base} (the repository's settings from the main config) with {@code text}'s module
+     * blocks laid over it.
+     *
+     * @param base  {@code config.resolve(repo...)}; returned as is when the repository has no
+     *              configured org (nothing acts on it, so there is nothing to override)
+     * @param repo  the repository the file belongs to
+     * @throws ConfigException every problem of the file, each naming {@link #PATH} and its line
+     */
+    public static RepositorySettings apply(ForgebusConfig config, RepositorySettings base, RepoRef repo, String text)
+            throws ConfigException {
+        ConfigProblems problems = new ConfigProblems(PATH);
+        if (text.length() > MAX_BYTES) {
+            problems.add(0, "larger than " + MAX_BYTES + " bytes");
+            throw problems.toException();
+        }
+        if (base.org().isEmpty()) {
+            return base;
+        }
+        Node root = ConfigLoader.compose(text, problems);
+        problems.throwIfAny();
+        NodeReader reader = new NodeReader(problems, new Interpolator(name -> null, problems));
+        Optional<YamlBlock> top = YamlBlock.open(reader, root, "", 1, OrgReader.REPOSITORY_KEYS, MISPLACED);
+        if (top.isEmpty()) {
+            throw problems.toException();
+        }
+        ForgeDirectory forges = new ForgeDirectory();
+        config.forges().values().forEach(f -> forges.declare(f.id(), Optional.of(f.type())));
+        Map<ModuleId, Node> baseNodes = ModuleSettingsYaml.nodes(base);
+        Map<ModuleId, YamlBlock> effective = new EnumMap<>(ModuleId.class);
+        for (ModuleId module : ModuleReader.REPOSITORY_MODULES) {
+            List<String> keys = ModuleReader.keysOf(module);
+            Optional<YamlBlock> inherited = Optional.ofNullable(baseNodes.get(module))
+                    .flatMap(node -> YamlBlock.open(reader, node, module.configKey(), 0, keys));
+            Optional<YamlBlock> own = top.get().block(module.configKey(), keys);
+            if (own.isPresent()) {
+                effective.put(module, inherited.map(b -> b.overlaidWith(own.get())).orElse(own.get()));
+                if (module == ModuleId.DEPENDENCY_TRIGGERS && own.get().has("downstream")) {
+                    checkOwnOwner(own.get(), repo, forges, reader);
+                }
+            } else {
+                inherited.ifPresent(b -> effective.put(module, b));
+            }
+        }
+        ModuleSettings settings = new ModuleReader(forges, Optional.of(base.org().get().forge())).read(effective);
+        problems.throwIfAny();
+        return RepositorySettings.of(base.org(), base.repositoryConfigured(), settings);
+    }
+
+    private static void checkOwnOwner(YamlBlock block, RepoRef repo, ForgeDirectory forges, NodeReader reader) {
+        for (NodeReader.Text text : block.texts("downstream")) {
+            // Reported by ModuleReader when unreadable; only readable references are checked here.
+            ConfigProblems scratch = new ConfigProblems(PATH);
+            NodeReader quiet = new NodeReader(scratch, new Interpolator(name -> null, scratch));
+            forges.repoRef(text, block.pathOf("downstream"), Optional.of(repo.forgeId()), quiet).ifPresent(ref -> {
+                if (!ref.forgeId().equals(repo.forgeId()) || !ref.owner().equalsIgnoreCase(repo.owner())) {
+                    reader.problem(text.node(), block.pathOf("downstream"), "a .ops.yaml may only trigger repositories"
+                            + " of its own owner (" + repo.owner() + " on " + repo.forgeId() + "), got " + text.shown()
+                            + "; list other owners' repositories in the main config");
+                }
+            });
+        }
+    }
+
+    private static Map<String, String> refused() {
+        Map<String, String> misplaced = new LinkedHashMap<>();
+        Stream.of(REFUSED.toArray(String[]::new)).forEach(key -> misplaced.put(key, "not allowed in " + PATH
+                + ": it may only override module settings ("
+                + String.join(", ", OrgReader.REPOSITORY_KEYS) + "), never forges, credentials or secrets"));
+        return Map.copyOf(misplaced);
+    }
+}

@@ -1,0 +1,43 @@
+package dev.forgebus.workers.settings;
+
+import java.util.Objects;
+
+import dev.forgebus.common.config.ModuleId;
+import dev.forgebus.common.config.RepoRef;
+import dev.forgebus.common.event.EventEnvelope;
+import dev.forgebus.common.forge.ForgeCallException;
+import dev.forgebus.workers.ModuleHandler;
+
+/**
+ * Wraps a module's handler: a push it receives that changes the repository's {@code .ops.yaml}
+ * on the default branch drops the cached file from the process's {@link RepoSettingsSource}
+ * before the handler runs, so this handler and every other one of the process read the new file.
+ */
+public final class OpsFileWatch implements ModuleHandler {
+
+    private final ModuleHandler handler;
+    private final RepoSettingsSource settings;
+
+    public OpsFileWatch(ModuleHandler handler, RepoSettingsSource settings) {
+        this.handler = Objects.requireNonNull(handler, "handler");
+        this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    @Override
+    public ModuleId module() {
+        return handler.module();
+    }
+
+    @Override
+    public void handle(EventEnvelope item) throws ForgeCallException, InterruptedException {
+        handleExplained(item);
+    }
+
+    @Override
+    public String handleExplained(EventEnvelope item) throws ForgeCallException, InterruptedException {
+        if (OpsFilePushes.touchesOpsFile(item)) {
+            settings.invalidate(new RepoRef(item.forge(), item.owner(), item.repo()));
+        }
+        return handler.handleExplained(item);
+    }
+}

@@ -1,0 +1,187 @@
+package dev.forgebus.workers.settings;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.forgebus.common.config.ConfigException;
+import dev.forgebus.common.config.ForgebusConfig;
+import dev.forgebus.common.config.OpsFile;
+import dev.forgebus.common.config.RepoRef;
+import dev.forgebus.common.config.RepositorySettings;
+import dev.forgebus.common.forge.FileContent;
+import dev.forgebus.common.forge.ForgeCallException;
+import dev.forgebus.common.forge.ForgeClients;
+
+/**
+ * The settings handlers act on: the main config's resolution for the repository, with the
+ * repository's {@code .ops.yaml} laid over it (SPEC 6). One per worker process, shared by every
+ * handler, so that whichever handler sees a push that touches the file refreshes it for all.
+ *
+ * <p>The file is fetched from the default branch through the forge API and cached per
+ * repository. An entry is revalidated when it is older than {@code refreshInterval} (GitHub
+ * answers the conditional request with an unbilled 304 when nothing changed) and dropped by
+ * {@link #invalidate} when a push to the default branch touches it. That push reaches this cache
+ * only when the router sends it to a module of this process (pushes go to mirror, release and
+ * dependency triggers, not triage), so the interval is what bounds staleness in general.
+ *
+ * <p>A file with problems does not stop work: its problems are logged and answered with the
+ * settings (see {@link Resolved#problem}), and the last good version stays in force (the main
+ * config's settings when there never was one). A repository without the file gets the main
+ * config's settings; so does one whose token may not read it (a permanent failure is a fact
+ * about the credential, logged, not a reason to dead-letter every event of the repository).
+ */
+public final class RepoSettingsSource {
+    private static final Logger LOG = LoggerFactory.getLogger(RepoSettingsSource.class);
+
+    /** Default revalidation interval of a cached {@code .ops.yaml}. */
+    public static final Duration DEFAULT_REFRESH_INTERVAL = Duration.ofMinutes(5);
+
+    /**
+     * The effective settings of a repository.
+     *
+     * @param problem why the repository's current {@code .ops.yaml} is not what is in force
+     *                (its problems, each {@code .ops.yaml:LINE: message}), empty when it is
+     */
+    public record Resolved(RepositorySettings settings, Optional<String> problem) {
+        public Resolved {
+            Objects.requireNonNull(settings, "settings");
+            Objects.requireNonNull(problem, "problem");
+        }
+    }
+
+    /**
+     * One repository's cached file.
+     *
+     * @param sha              the blob SHA of the file last read, "" when there is none
+     * @param lastGood         the settings of the last version without problems (or the main config's)
+     * @param lastGoodFromFile whether {@code lastGood} came from a {@code .ops.yaml}
+     * @param checkedAt        when the forge was last asked; {@link Instant#MIN} once invalidated
+     */
+    private record Entry(String sha, RepositorySettings lastGood, boolean lastGoodFromFile, Optional<String> problem,
+                         Instant checkedAt) {
+
+        Entry checked(Instant at) {
+            return new Entry(sha, lastGood, lastGoodFromFile, problem, at);
+        }
+    }
+
+    private final ForgebusConfig config;
+    private final ForgeClients clients;
+    private final Clock clock;
+    private final Duration refreshInterval;
+    private final boolean readsOpsFiles;
+    private final Map<String, Entry> cache = new ConcurrentHashMap<>();
+
+    public RepoSettingsSource(ForgebusConfig config, ForgeClients clients, Clock clock, Duration refreshInterval) {
+        this(config, clients, clock, refreshInterval, true);
+    }
+
+    public RepoSettingsSource(ForgebusConfig config, ForgeClients clients) {
+        this(config, clients, Clock.systemUTC(), DEFAULT_REFRESH_INTERVAL);
+    }
+
+    private RepoSettingsSource(ForgebusConfig config, ForgeClients clients, Clock clock, Duration refreshInterval,
+                               boolean readsOpsFiles) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.clients = Objects.requireNonNull(clients, "clients");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.refreshInterval = Objects.requireNonNull(refreshInterval, "refreshInterval");
+        this.readsOpsFiles = readsOpsFiles;
+    }
+
+    /**
+     * The main config's settings only, never a {@code .ops.yaml}: for tools and tests of a
+     * module's own logic, which must not depend on (or make) contents requests.
+     */
+    public static RepoSettingsSource mainConfigOnly(ForgebusConfig config, ForgeClients clients) {
+        return new RepoSettingsSource(config, clients, Clock.systemUTC(), DEFAULT_REFRESH_INTERVAL, false);
+    }
+
+    public ForgebusConfig config() {
+        return config;
+    }
+
+    /**
+     * The settings of {@code owner/repo} on {@code forgeId}. A transient failure to fetch the file
+     * is thrown when nothing is cached yet (the runtime retries the item), else the cached entry
+     * is used and fetched again next time.
+     */
+    public Resolved settings(String forgeId, String owner, String repo) throws ForgeCallException, InterruptedException {
+        RepositorySettings base = config.resolve(forgeId, owner, repo);
+        if (base.org().isEmpty() || !readsOpsFiles) {
+            return new Resolved(base, Optional.empty()); // no org: nothing acts on it, no file to read
+        }
+        RepoRef ref = new RepoRef(forgeId, owner, repo);
+        String key = keyOf(ref);
+        Entry cached = cache.get(key);
+        Instant now = clock.instant();
+        if (cached != null && now.isBefore(cached.checkedAt().plus(refreshInterval))) {
+            return new Resolved(cached.lastGood(), cached.problem());
+        }
+        Entry fresh;
+        try {
+            fresh = read(ref, base, cached, now);
+        } catch (ForgeCallException e) {
+            if (e.kind() == ForgeCallException.Kind.PERMANENT) {
+                LOG.warn("{}: cannot read {} ({}); using the main config's settings for it", ref, OpsFile.PATH,
+                        e.getMessage());
+                fresh = new Entry("", base, false, Optional.of("cannot read " + OpsFile.PATH + ": " + e.getMessage()), now);
+            } else if (cached != null) {
+                LOG.info("{}: could not revalidate {} ({}); keeping the cached one", ref, OpsFile.PATH, e.getMessage());
+                return new Resolved(cached.lastGood(), cached.problem());
+            } else {
+                throw e;
+            }
+        }
+        cache.put(key, fresh);
+        return new Resolved(fresh.lastGood(), fresh.problem());
+    }
+
+    /**
+     * Marks the cached file of {@code repo} as stale: the next {@link #settings} call reads it
+     * again. The entry itself stays, since its last good settings apply if the new file is broken.
+     */
+    public void invalidate(RepoRef repo) {
+        if (cache.computeIfPresent(keyOf(repo), (key, entry) -> entry.checked(Instant.MIN)) != null) {
+            LOG.info("{}: {} changed on the default branch; reading it again", repo, OpsFile.PATH);
+        }
+    }
+
+    private Entry read(RepoRef ref, RepositorySettings base, Entry cached, Instant now)
+            throws ForgeCallException, InterruptedException {
+        Optional<FileContent> file = clients.forOwner(ref.forgeId(), ref.owner())
+                .fileContent(ref, OpsFile.PATH, Optional.empty());
+        if (file.isEmpty()) {
+            return new Entry("", base, false, Optional.empty(), now);
+        }
+        if (cached != null && cached.sha().equals(file.get().sha())) {
+            return cached.checked(now); // unchanged: not parsed again
+        }
+        try {
+            RepositorySettings settings = OpsFile.apply(config, base, ref, file.get().text());
+            return new Entry(file.get().sha(), settings, true, Optional.empty(), now);
+        } catch (ConfigException e) {
+            boolean keepLastGood = cached != null && cached.lastGoodFromFile();
+            String problem = OpsFile.PATH + " of " + ref.fullName() + " (blob " + file.get().sha() + ") is ignored, "
+                    + (keepLastGood ? "the last good one stays in force" : "the main config's settings apply") + ": "
+                    + e.getMessage();
+            LOG.warn("{}", problem.replace('\n', ';'));
+            return new Entry(file.get().sha(), keepLastGood ? cached.lastGood() : base, keepLastGood, Optional.of(problem),
+                    now);
+        }
+    }
+
+    private static String keyOf(RepoRef repo) {
+        // Owners and repository names are case-insensitive on every supported forge.
+        return repo.forgeId() + ":" + repo.owner().toLowerCase(Locale.ROOT) + "/" + repo.repo().toLowerCase(Locale.ROOT);
+    }
+}
