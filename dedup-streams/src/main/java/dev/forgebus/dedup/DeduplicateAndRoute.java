@@ -82,7 +82,7 @@ final class DeduplicateAndRoute extends ContextualProcessor<String, byte[], Stri
 
     private void routeNewDelivery(Record<String, byte[]> raw, String id, EventEnvelope event, Instant now) {
         List<RouteDecision> routes = Router.decide(config, event);
-        byte[] envelope = event.withRoutes(routes).toJson();
+        byte[] envelope = event.withRoutes(routes).toJsonWithPayloadBytes(raw.value());
         send(raw, event, topics.events(), envelope);
         for (RouteDecision route : routes) {
             if (route.routed()) {
@@ -105,7 +105,7 @@ final class DeduplicateAndRoute extends ContextualProcessor<String, byte[], Stri
         List<RouteDecision> decisions = earlier.deadLettered().isEmpty() ? List.of() : rerouteDecisions(event, earlier);
         List<RouteDecision> rerouted = decisions.stream().filter(RouteDecision::routed).toList();
         if (!rerouted.isEmpty()) {
-            byte[] envelope = event.withRoutes(rerouted).toJson();
+            byte[] envelope = event.withRoutes(rerouted).toJsonWithPayloadBytes(raw.value());
             for (RouteDecision route : rerouted) {
                 send(raw, event, topics.work(route.module()), envelope);
             }

@@ -48,7 +48,9 @@ sealed interface RawDelivery {
         }
         JsonNode payload;
         try {
-            payload = raw.value() == null ? null : Json.MAPPER.readTree(raw.value());
+            // Trailing tokens are refused: the envelope embeds these bytes verbatim
+            // (EventEnvelope.toJsonWithPayloadBytes), so they must be exactly one JSON value.
+            payload = raw.value() == null ? null : Json.STRICT_READER.readTree(raw.value());
         } catch (IOException e) {
             return new Unreadable(forge, deliveryId, event, receivedAt, "unreadable payload: not JSON");
         }

@@ -210,6 +210,34 @@ class DedupTopologyTest {
     }
 
     @Test
+    void a_payload_with_trailing_bytes_after_the_json_is_unreadable_because_envelopes_embed_it_verbatim() {
+        byte[] body = (new String(issue("opened", "MyOrg", "app", "crash"), StandardCharsets.UTF_8) + " {\"x\":1}")
+                .getBytes(StandardCharsets.UTF_8);
+        sendRaw(APP_KEY, "gh", "d-trailing", "issues", body);
+
+        assertThat(workItems("triage")).isEmpty();
+        assertThat(decisions().getFirst().routes()).isNotEmpty()
+                .allSatisfy(r -> assertThat(r.reason()).isEqualTo("unreadable payload: not JSON"));
+    }
+
+    @Test
+    void the_work_item_embeds_the_raw_payload_bytes_and_reads_back_as_the_parsed_envelope() {
+        // Given a pretty-printed body (as Gitea and Forgejo send) with a large number and unicode
+        String body = "{\n  \"action\": \"opened\",\n  \"issue\": { \"number\": 12345678901234567890, \"title\": \"Crash \u00e9t\u00e9 \\u2603\" },\n"
+                + "  \"repository\": { \"name\": \"app\", \"owner\": { \"login\": \"MyOrg\" } },\n  \"sender\": { \"login\": \"octocat\" }\n}";
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        sendRaw(APP_KEY, "gh", "d-raw", "issues", bytes);
+
+        byte[] work = output(TOPICS.work("triage")).readValue();
+        String json = new String(work, StandardCharsets.UTF_8);
+        assertThat(json).as("payload embedded verbatim, as the last member").endsWith("\"payload\":" + body + "}");
+        EventEnvelope envelope = EventEnvelope.fromJson(work);
+        assertThat(envelope.payload().path("issue").path("title").asText()).isEqualTo("Crash \u00e9t\u00e9 \u2603");
+        assertThat(envelope.payload().path("issue").path("number").bigIntegerValue()).hasToString("12345678901234567890");
+        assertThat(EventEnvelope.fromJson(envelope.toJson())).as("same envelope as the tree-serialised form").isEqualTo(envelope);
+    }
+
+    @Test
     void a_record_without_a_delivery_id_is_traced_as_unreadable() {
         RecordHeaders headers = (RecordHeaders) Deliveries.headers(TOPICS, "gh", "github", "x", "issues", START);
         headers.remove(TOPICS.header("delivery-id"));

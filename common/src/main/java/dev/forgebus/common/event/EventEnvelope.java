@@ -1,9 +1,12 @@
 package dev.forgebus.common.event;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 
 import dev.forgebus.common.kafka.RecordKeys;
 
@@ -22,6 +25,9 @@ import dev.forgebus.common.kafka.RecordKeys;
 public record EventEnvelope(String forge, String forgeType, String deliveryId, String event, String action,
                             String owner, String repo, String sender, Instant receivedAt,
                             List<RouteDecision> routes, JsonNode payload) {
+
+    /** How the envelope's JSON ends when its payload is null: {@code payload} is its last component. */
+    private static final byte[] NULL_PAYLOAD_END = "\"payload\":null}".getBytes(StandardCharsets.UTF_8);
 
     public EventEnvelope {
         routes = routes == null ? List.of() : List.copyOf(routes);
@@ -43,6 +49,29 @@ public record EventEnvelope(String forge, String forgeType, String deliveryId, S
 
     public byte[] toJson() {
         return Json.write(this);
+    }
+
+    /**
+     * The same JSON as {@link #toJson()}, with {@code payloadJson} embedded verbatim as the
+     * payload instead of re-serialising the parsed tree. Dedup uses it for every event it routes:
+     * the raw record's bytes are the payload, already parsed once to route it, and writing the
+     * tree back out cost more than the rest of the envelope (issue 4 profile). Readers see the
+     * same envelope ({@link #fromJson} of either form is equal).
+     *
+     * @param payloadJson one complete JSON value, the bytes {@link #payload()} was parsed from
+     */
+    public byte[] toJsonWithPayloadBytes(byte[] payloadJson) {
+        byte[] head = Json.write(new EventEnvelope(forge, forgeType, deliveryId, event, action, owner, repo, sender,
+                receivedAt, routes, NullNode.getInstance()));
+        int cut = head.length - NULL_PAYLOAD_END.length;
+        if (cut < 0 || !Arrays.equals(head, cut, head.length, NULL_PAYLOAD_END, 0, NULL_PAYLOAD_END.length)) {
+            throw new IllegalStateException("envelope JSON does not end with its payload"); // a component was added after payload
+        }
+        int keep = cut + NULL_PAYLOAD_END.length - "null}".length();
+        byte[] out = Arrays.copyOf(head, keep + payloadJson.length + 1);
+        System.arraycopy(payloadJson, 0, out, keep, payloadJson.length);
+        out[out.length - 1] = '}';
+        return out;
     }
 
     public static EventEnvelope fromJson(byte[] json) {
