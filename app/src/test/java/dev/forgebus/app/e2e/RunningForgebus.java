@@ -54,7 +54,7 @@ final class RunningForgebus implements AutoCloseable {
                     api_url: "%s"
                     token: e2e-forge-token
                     webhook_secret: %s
-                    rate_limit: { requests_per_hour: 360000, max_concurrent: 4 }
+                    rate_limit: { requests_per_hour: 360000, max_concurrent: 4, writes_per_minute: 60000 }
                 orgs:
                   MyOrg:
                     forge: github

@@ -108,7 +108,7 @@ final class FaultRun implements AutoCloseable {
                     api_url: "%s"
                     token: fault-run-forge-token
                     webhook_secret: %s
-                    rate_limit: { requests_per_hour: 3600000, max_concurrent: 4 }
+                    rate_limit: { requests_per_hour: 3600000, max_concurrent: 4, writes_per_minute: 600000 }
                 orgs:
                   MyOrg:
                     forge: github

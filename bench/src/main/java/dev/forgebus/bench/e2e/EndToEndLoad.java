@@ -150,7 +150,7 @@ public final class EndToEndLoad {
                     api_url: "%s"
                     token: bench-forge-token
                     webhook_secret: %s
-                    rate_limit: { requests_per_hour: 100000000, max_concurrent: 64 }
+                    rate_limit: { requests_per_hour: 100000000, max_concurrent: 64, writes_per_minute: 100000000 }
                 orgs:
                   %s:
                     forge: github

@@ -14,7 +14,7 @@ final class ForgeReader {
     static final List<String> KEYS = List.of("type", "api_url", "token", "app", "webhook_secret",
             "insecure_no_signature", "rate_limit", "delivery_recovery");
     static final List<String> APP_KEYS = List.of("app_id", "private_key_file", "installation_id");
-    static final List<String> RATE_LIMIT_KEYS = List.of("requests_per_hour", "max_concurrent");
+    static final List<String> RATE_LIMIT_KEYS = List.of("requests_per_hour", "max_concurrent", "writes_per_minute");
     static final URI GITHUB_API = URI.create("https://api.github.com");
 
     private final ForgeDirectory directory = new ForgeDirectory();
@@ -67,7 +67,8 @@ final class ForgeReader {
         RateLimit rateLimit = forge.block("rate_limit", RATE_LIMIT_KEYS)
                 .map(block -> new RateLimit(
                         block.integer("requests_per_hour", defaults.requestsPerHour(), 1, Integer.MAX_VALUE),
-                        block.integer("max_concurrent", defaults.maxConcurrent(), 1, 1000)))
+                        block.integer("max_concurrent", defaults.maxConcurrent(), 1, 1000),
+                        block.integer("writes_per_minute", defaults.writesPerMinute(), 0, Integer.MAX_VALUE)))
                 .orElse(defaults);
         Optional<DeliveryRecoverySettings> recovery = forge.block("delivery_recovery", DeliveryRecoveryReader.KEYS)
                 .flatMap(block -> DeliveryRecoveryReader.read(id, block, type, forge.isSet("app")));

@@ -59,6 +59,21 @@ class ConfigValidationTest {
     }
 
     @Test
+    void writes_per_minute_is_read_and_a_negative_one_refused() throws ConfigException {
+        ForgebusConfig config = ConfigLoader.parse("""
+                forges:
+                  gh: { type: github, token: t, rate_limit: { writes_per_minute: 20 } }
+                  fj: { type: forgejo, api_url: "https://codeberg.org/api/v1", token: t }
+                """, "forgebus.yml", name -> null);
+        assertThat(config.forges().get("gh").rateLimit()).isEqualTo(new RateLimit(5000, 10, 20));
+        assertThat(config.forges().get("fj").rateLimit().writesPerMinute()).isZero();
+        assertThat(problemsOf("""
+                forges:
+                  gh: { type: github, token: t, rate_limit: { writes_per_minute: -1 } }
+                """)).singleElement().asString().startsWith("forgebus.yml:2:");
+    }
+
+    @Test
     void ports_out_of_range_are_refused() {
         assertThat(problemsOf("""
                 server: { port: 70000 }

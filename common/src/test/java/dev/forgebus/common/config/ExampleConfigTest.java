@@ -37,7 +37,9 @@ class ExampleConfigTest {
         assertThat(github.token()).isEmpty();
         assertThat(github.webhookSecrets()).extracting(Secret::reveal).containsExactly("change-me-github-secret");
         assertThat(config.forges().get("codeberg").webhookSecrets()).hasSize(1);
-        assertThat(config.forges().get("codeberg").rateLimit()).isEqualTo(new RateLimit(3600, 10));
+        assertThat(config.forges().get("codeberg").rateLimit()).isEqualTo(new RateLimit(3600, 10, 0));
+        assertThat(github.rateLimit()).as("GitHub's secondary limit on writes by default")
+                .isEqualTo(new RateLimit(5000, 10, RateLimit.GITHUB_WRITES_PER_MINUTE));
         assertThat(config.orgs().get("MyOrg").defaults().notifications().orElseThrow().channels()).isEmpty();
         assertThat(config.cronDispatch()).extracting(CronDispatchJob::name).containsExactly("codeql");
         assertThat(config.healthMonitor().get(0).url()).isEqualTo(URI.create("http://127.0.0.1:8080/health"));

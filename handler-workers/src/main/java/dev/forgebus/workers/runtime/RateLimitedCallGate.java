@@ -18,7 +18,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.forgebus.common.config.ForgeConfig;
-import dev.forgebus.common.config.ForgeType;
 import dev.forgebus.common.config.ForgebusConfig;
 import dev.forgebus.common.config.RateLimit;
 import dev.forgebus.common.forge.CallGate;
@@ -88,7 +87,7 @@ public final class RateLimitedCallGate implements CallGate {
     static final String BUDGET_REMAINING = "forgebus.forge.budget.remaining";
     static final String UNBILLED = "forgebus.ratelimiter.unbilled";
     /** GitHub's documented secondary limit on content-creating requests, per credential. */
-    public static final int GITHUB_WRITES_PER_MINUTE = 80;
+    public static final int GITHUB_WRITES_PER_MINUTE = RateLimit.GITHUB_WRITES_PER_MINUTE;
     private static final long RECLAIM_CHECK_MS = 100;
 
     /** Monotonic time and waiting, injectable so that tests need not sleep. */
@@ -179,14 +178,16 @@ public final class RateLimitedCallGate implements CallGate {
     }
 
     /**
-     * Write budgets from the config: credentials of a github forge get GitHub's secondary limit on
-     * content-creating requests ({@value #GITHUB_WRITES_PER_MINUTE} a minute); Forgejo and Gitea
-     * publish none, so their writes share the one budget.
+     * Write budgets from the config ({@code rate_limit.writes_per_minute}): by default credentials
+     * of a github forge get GitHub's secondary limit on content-creating requests
+     * ({@value #GITHUB_WRITES_PER_MINUTE} a minute); Forgejo and Gitea publish none, so by default
+     * their writes share the one budget.
      */
     public static Function<String, OptionalInt> writePacesOf(ForgebusConfig config) {
         return credentialId -> config.forge(forgeOf(credentialId))
-                .filter(forge -> forge.type() == ForgeType.GITHUB)
-                .map(forge -> OptionalInt.of(GITHUB_WRITES_PER_MINUTE))
+                .map(forge -> forge.rateLimit().writesPerMinute())
+                .filter(perMinute -> perMinute > 0)
+                .map(OptionalInt::of)
                 .orElse(OptionalInt.empty());
     }
 

@@ -210,8 +210,9 @@ class RateLimitedCallGateTest {
                     rate_limit: { requests_per_hour: 1200, max_concurrent: 3 }
                 """, "test.yml", name -> null);
         var budgets = RateLimitedCallGate.budgetsOf(config);
-        assertThat(budgets.apply("gh")).isEqualTo(new RateLimit(1200, 3));
-        assertThat(budgets.apply("gh/MyOrg")).isEqualTo(new RateLimit(1200, 3));
+        assertThat(budgets.apply("gh")).isEqualTo(new RateLimit(1200, 3, RateLimit.GITHUB_WRITES_PER_MINUTE));
+        assertThat(RateLimitedCallGate.writePacesOf(config).apply("gh/MyOrg")).hasValue(RateLimit.GITHUB_WRITES_PER_MINUTE);
+        assertThat(budgets.apply("gh/MyOrg")).isEqualTo(new RateLimit(1200, 3, RateLimit.GITHUB_WRITES_PER_MINUTE));
         assertThatThrownBy(() -> budgets.apply("gitlab")).hasMessageContaining("names no configured forge");
     }
 
