@@ -102,6 +102,11 @@ final class GitHubAppRoutes {
         if (orgInstallation.matches() && request.method().equals("GET")) {
             return Optional.of(installationOf(ForgeApi.decode(orgInstallation.group(1)), authorization, api));
         }
+        // The App's own webhook (deliveries, redeliveries) answers only to the App's JWT, as on
+        // GitHub; with one, the request goes on to the hook-deliveries routes.
+        if (path.startsWith("/app/hook/") && verifiedApp(authorization).isEmpty()) {
+            return Optional.of(api.error(401, "A JSON web token could not be decoded"));
+        }
         return Optional.empty();
     }
 

@@ -143,8 +143,7 @@ public final class DeliveryRecovery {
         return switch (hook) {
             case HookRef.RepoHook r -> clients.forOwner(forgeId, r.repo().owner());
             case HookRef.OrgHook o -> clients.forOwner(forgeId, o.org());
-            // The forge-wide client; the App's JWT is the client's business.
-            case HookRef.AppHook a -> clients.forOwner(forgeId, "");
+            case HookRef.AppHook a -> clients.forApp(forgeId);
         };
     }
 

@@ -2,18 +2,26 @@ package dev.forgebus.scheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import dev.forgebus.common.config.ConfigLoader;
 import dev.forgebus.common.config.DeliveryRecoverySettings;
@@ -23,7 +31,7 @@ import dev.forgebus.common.forge.DefaultForgeClients;
 import dev.forgebus.common.forge.ForgeTransport;
 import dev.forgebus.common.forge.HookRef;
 import dev.forgebus.fakeforge.FakeForge;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import dev.forgebus.fakeforge.RecordedRequest;
 
 /** Missed-delivery recovery against the fake GitHub's deliveries API, through the real client. */
 class DeliveryRecoveryTest {
@@ -165,16 +173,40 @@ class DeliveryRecoveryTest {
     }
 
     @Test
-    void the_app_hook_is_refused_permanently_until_the_client_has_app_auth() throws Exception {
-        DeliveryRecoverySettings app = new DeliveryRecoverySettings(settings.every(), settings.lookback(),
-                List.of(new HookRef.AppHook("gh")));
-        DeliveryRecovery job = new DeliveryRecovery("gh", app, clients, Clock.fixed(now, ZoneOffset.UTC), registry);
+    void the_app_hook_is_listed_and_redelivered_with_the_apps_own_jwt(@TempDir Path dir) throws Exception {
+        // Given a GitHub App whose private key is on disk, and a failed delivery of its webhook
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        KeyPair keys = generator.generateKeyPair();
+        Path keyFile = dir.resolve("app.pem");
+        Files.writeString(keyFile, "-----BEGIN PRIVATE KEY-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(keys.getPrivate().getEncoded())
+                + "\n-----END PRIVATE KEY-----\n");
+        github.registerApp(42, keys.getPublic());
+        ForgebusConfig config = ConfigLoader.parse("""
+                forges:
+                  gh:
+                    type: github
+                    api_url: "${GH}"
+                    app: { app_id: 42, private_key_file: "${KEY}" }
+                    delivery_recovery: { hooks: [ app ] }
+                """, "forgebus.yml", Map.of("GH", github.apiUrl().toString(), "KEY", keyFile.toString())::get);
+        long failed = github.addHookDelivery("/app/hook", "guid-app", "installation", 503, now.minusSeconds(60));
 
-        DeliveryRecovery.Result result = job.runOnce();
+        try (DefaultForgeClients appClients = new DefaultForgeClients(config, CallGate.OPEN, transport)) {
+            DeliveryRecovery job = new DeliveryRecovery("gh", config.forge("gh").orElseThrow().deliveryRecovery().orElseThrow(),
+                    appClients, Clock.fixed(now, ZoneOffset.UTC), registry);
 
-        assertThat(result.failures()).hasEntrySatisfying(new HookRef.AppHook("gh"),
-                reason -> assertThat(reason).contains("needs App (JWT) authentication"));
-        assertThat(github.requests()).isEmpty();
+            DeliveryRecovery.Result result = job.runOnce();
+
+            // Then it is redelivered once, both calls authenticated with a JWT signed with the App's key
+            assertThat(result.failures()).isEmpty();
+            assertThat(github.redeliveries("/app/hook")).containsExactly(failed);
+            // (the fake answers /app/hook/* with 401 unless the JWT verifies with the registered key)
+            assertThat(github.requests(r -> r.path().startsWith("/app/hook/"))).extracting(RecordedRequest::method)
+                    .containsExactly("GET", "POST");
+            assertThat(github.tokensIssued()).as("no installation token needed").isZero();
+        }
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.forgebus.common.config.ForgeConfig;
+import dev.forgebus.common.config.ForgeType;
 import dev.forgebus.common.config.ForgebusConfig;
 import dev.forgebus.common.config.OrgConfig;
 
@@ -57,6 +58,28 @@ public final class DefaultForgeClients implements ForgeClients, AutoCloseable {
         return byCredential.computeIfAbsent(credential.id(), id -> create(forge, credential));
     }
 
+    /**
+     * Credential {@code forgeId/app:<appId>}, the id the App's own token calls already use, so
+     * App-level calls share one budget.
+     *
+     * @throws IllegalArgumentException when no forge has this id or it has no {@code app:} auth
+     */
+    @Override
+    public ForgeClient forApp(String forgeId) {
+        ForgeConfig forge = forge(forgeId);
+        if (forge.type() != ForgeType.GITHUB || forge.app().isEmpty()) {
+            throw new IllegalArgumentException("forge '" + forgeId + "' has no GitHub App authentication (app:)");
+        }
+        GitHubApp app = app(forge);
+        ForgeCredential credential = new ForgeCredential(forge.id() + "/app:" + forge.app().get().appId(),
+                new GitHubAppJwtToken(app));
+        return byCredential.computeIfAbsent(credential.id(), id -> create(forge, credential));
+    }
+
+    private GitHubApp app(ForgeConfig forge) {
+        return apps.computeIfAbsent(forge.id(), id -> new GitHubApp(id, forge.apiUrl(), forge.app().get(), gate, transport));
+    }
+
     /** @throws IllegalArgumentException when no forge has this id */
     @Override
     public String credentialId(String forgeId, String owner) {
@@ -75,8 +98,7 @@ public final class DefaultForgeClients implements ForgeClients, AutoCloseable {
             return new ForgeCredential(forge.id() + "/" + orgWithToken.get().name(), orgWithToken.get().token());
         }
         if (forge.app().isPresent() && forge.token().isEmpty()) {
-            GitHubApp app = apps.computeIfAbsent(forge.id(),
-                    id -> new GitHubApp(id, forge.apiUrl(), forge.app().get(), gate, transport));
+            GitHubApp app = app(forge);
             String id = app.hasFixedInstallation() ? forge.id()
                     : forge.id() + "/" + org.map(OrgConfig::name).orElse(owner.toLowerCase(Locale.ROOT));
             return new ForgeCredential(id, new GitHubAppInstallationToken(app, owner));

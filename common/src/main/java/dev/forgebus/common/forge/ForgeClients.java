@@ -10,4 +10,12 @@ public interface ForgeClients {
 
     /** The credential id a call for this owner uses: {@code forgeId/Org} or {@code forgeId}. */
     String credentialId(String forgeId, String owner);
+
+    /**
+     * The client that authenticates as the GitHub App itself (its JWT), for App-level endpoints
+     * such as the App webhook's deliveries ({@link HookRef.AppHook}).
+     *
+     * @throws IllegalArgumentException when the forge is not configured with {@code app:} auth
+     */
+    ForgeClient forApp(String forgeId);
 }

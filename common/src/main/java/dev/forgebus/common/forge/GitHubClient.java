@@ -446,12 +446,12 @@ public final class GitHubClient implements ForgeClient {
      * The hook's route. The App's own hook is called with the App's JWT, which this client (built
      * on one installation or token credential) does not hold: refused for now, permanently.
      */
-    private static String hookPath(HookRef hook) throws ForgeCallException {
+    private static String hookPath(HookRef hook) {
         return switch (hook) {
             case HookRef.RepoHook r -> repoPath(r.repo()) + "/hooks/" + r.hookId();
             case HookRef.OrgHook o -> "/orgs/" + ForgeHttp.segment(o.org()) + "/hooks/" + o.hookId();
-            case HookRef.AppHook a -> throw ForgeCallException.permanent(0, "App hook recovery on forge " + a.forgeId()
-                    + " needs App (JWT) authentication, which this client does not have yet");
+            // Answers only to the App's JWT: use ForgeClients.forApp (an installation token gets a 401).
+            case HookRef.AppHook a -> "/app/hook";
         };
     }
 }
