@@ -48,7 +48,9 @@ import dev.forgebus.gateway.RawEventPublisher;
  * N deliveries per variant, loopback only.
  *
  * <p>Run: {@code mvn -q -pl bench -am install -DskipTests && mvn -q -pl bench exec:java -Dexec.args="20000 32 10240"}
- * (count, concurrency, body bytes).
+ * (count, concurrency, body bytes). The body may instead be a file, {@code @bench/wrk/push-10k.json}
+ * (the bytes wrk posts, so the raw producer's figure is for the same bytes), and a fourth
+ * argument {@code default} runs only the gateway's shipped tuning.
  */
 public final class GatewayThroughput {
     private static final String SECRET = "bench-secret";
@@ -56,8 +58,9 @@ public final class GatewayThroughput {
     public static void main(String[] args) throws Exception {
         int count = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
         int concurrency = args.length > 1 ? Integer.parseInt(args[1]) : 32;
-        int size = args.length > 2 ? Integer.parseInt(args[2]) : 10 * 1024;
-        List<ProducerTuning> variants = List.of(
+        String bodyArg = args.length > 2 ? args[2] : Integer.toString(10 * 1024);
+        boolean onlyDefault = args.length > 3 && args[3].equals("default");
+        List<ProducerTuning> all = List.of(
                 new ProducerTuning(16 * 1024, 0, "none"),
                 new ProducerTuning(16 * 1024, 2, "lz4"),
                 new ProducerTuning(256 * 1024, 0, "none"),
@@ -65,8 +68,10 @@ public final class GatewayThroughput {
                 new ProducerTuning(256 * 1024, 2, "lz4"),
                 new ProducerTuning(256 * 1024, 5, "lz4"),
                 new ProducerTuning(256 * 1024, 2, "zstd"));
+        List<ProducerTuning> variants = onlyDefault ? List.of(ProducerTuning.DEFAULT) : all;
         Path dir = Files.createTempDirectory("forgebus-bench");
-        byte[] body = payload(size);
+        byte[] body = bodyArg.startsWith("@") ? Files.readAllBytes(Path.of(bodyArg.substring(1)))
+                : payload(Integer.parseInt(bodyArg));
         System.out.printf("machine: %d cores, java %s; %d deliveries of %d bytes, concurrency %d%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), count, body.length, concurrency);
         System.out.println("| variant | raw producer rec/s | gateway accepted/s | ratio | gateway p50 ms | p99 ms | p99.9 ms |");

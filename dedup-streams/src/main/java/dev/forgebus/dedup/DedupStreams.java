@@ -73,6 +73,9 @@ public final class DedupStreams implements AutoCloseable {
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
         role.streams.setStateListener((next, previous) -> LOG.info("dedup-streams {} -> {}", previous, next));
+        // After a crash the store is rebuilt from its changelog (exactly-once wipes unflushed
+        // state): these lines show where a slow or stuck REBALANCING spends its time.
+        role.streams.setGlobalStateRestoreListener(new RestoreLog());
         try {
             role.streams.start();
         } catch (RuntimeException e) {

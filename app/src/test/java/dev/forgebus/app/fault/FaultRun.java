@@ -128,6 +128,8 @@ final class FaultRun implements AutoCloseable {
     }
 
     /** Starts {@code forgebus <args>} as a separate JVM; its log goes to target/fault-logs/RUN/name.log. */
+    private final java.util.Map<Process, Path> logOf = new java.util.concurrent.ConcurrentHashMap<>();
+
     Process start(String name, String... args) throws IOException {
         Path logDir = Path.of("target", "fault-logs", Long.toString(runId));
         Files.createDirectories(logDir);
@@ -138,6 +140,7 @@ final class FaultRun implements AutoCloseable {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         processes.add(p);
         logs.add(log);
+        logOf.put(p, log);
         return p;
     }
 
@@ -160,7 +163,9 @@ final class FaultRun implements AutoCloseable {
                         }
                     });
         } catch (org.awaitility.core.ConditionTimeoutException e) {
-            throw new AssertionError("not ready within " + READY_WITHIN + "; last /ready answer: " + lastAnswer[0], e);
+            // The process's last log lines go into the message, so that CI's console shows them.
+            throw new AssertionError("not ready within " + READY_WITHIN + "; last /ready answer: " + lastAnswer[0]
+                    + "\n----- last lines of " + logOf.get(process) + " -----\n" + tail(logOf.get(process), 60), e);
         }
     }
 
@@ -340,6 +345,15 @@ final class FaultRun implements AutoCloseable {
             } catch (IOException e) {
                 System.out.println("cannot read " + log + ": " + e);
             }
+        }
+    }
+
+    private static String tail(Path log, int lines) {
+        try {
+            List<String> all = Files.readAllLines(log);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException | RuntimeException e) {
+            return "(cannot read the log: " + e + ")";
         }
     }
 
