@@ -1,5 +1,11 @@
 package dev.forgebus.fakeforge;
 
+import static dev.forgebus.fakeforge.Routes.bool;
+import static dev.forgebus.fakeforge.Routes.number;
+import static dev.forgebus.fakeforge.Routes.owner;
+import static dev.forgebus.fakeforge.Routes.repo;
+import static dev.forgebus.fakeforge.Routes.text;
+
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -98,7 +104,7 @@ final class ForgejoRoutes {
 
     /** {@code CreateIssueOption}: title required, labels are ids. */
     private Reply createIssue(RecordedRequest request, Matcher m) {
-        JsonNode json = parse(request).orElse(null);
+        JsonNode json = Routes.jsonBody(request).orElse(null);
         if (json == null) {
             return api.error(422, "invalid JSON body");
         }
@@ -129,7 +135,7 @@ final class ForgejoRoutes {
 
     /** {@code EditIssueOption}: no {@code state_reason} (the forge would ignore one); answers 201. */
     private Reply editIssue(RecordedRequest request, Matcher m) {
-        JsonNode json = parse(request).orElse(null);
+        JsonNode json = Routes.jsonBody(request).orElse(null);
         if (json == null) {
             return api.error(422, "invalid JSON body");
         }
@@ -164,7 +170,7 @@ final class ForgejoRoutes {
     }
 
     private Reply createComment(RecordedRequest request, Matcher m) {
-        JsonNode json = parse(request).orElse(null);
+        JsonNode json = Routes.jsonBody(request).orElse(null);
         if (json == null || !json.path("body").isTextual()) {
             return api.error(422, "[Body]: Required");
         }
@@ -203,7 +209,7 @@ final class ForgejoRoutes {
 
     /** {@code CreateReleaseOption}: 201; 409 when the tag already has a release. */
     private Reply createRelease(RecordedRequest request, Matcher m) {
-        JsonNode json = parse(request).orElse(null);
+        JsonNode json = Routes.jsonBody(request).orElse(null);
         if (json == null || json.path("tag_name").asText("").isBlank()) {
             return api.error(422, "[TagName]: Required");
         }
@@ -218,7 +224,7 @@ final class ForgejoRoutes {
     }
 
     private Reply editRelease(RecordedRequest request, Matcher m) {
-        JsonNode json = parse(request).orElse(null);
+        JsonNode json = Routes.jsonBody(request).orElse(null);
         if (json == null) {
             return api.error(422, "invalid JSON body");
         }
@@ -238,7 +244,7 @@ final class ForgejoRoutes {
 
     /** {@code MergePullRequestOption}: {@code Do} required; 200 with no body, 405, or 409 "head out of date". */
     private Reply merge(RecordedRequest request, Matcher m) {
-        JsonNode json = parse(request).orElse(null);
+        JsonNode json = Routes.jsonBody(request).orElse(null);
         if (json == null || !MERGE_STYLES.contains(json.path("Do").asText(""))) {
             return api.error(422, "[Do]: Required or not a merge style");
         }
@@ -293,7 +299,7 @@ final class ForgejoRoutes {
 
     /** {@code DispatchWorkflowOption}: {@code ref} required; 204. */
     private Reply workflowDispatch(RecordedRequest request, Matcher m) {
-        JsonNode json = parse(request).orElse(null);
+        JsonNode json = Routes.jsonBody(request).orElse(null);
         if (json == null || json.path("ref").asText("").isBlank()) {
             return api.error(422, "[Ref]: Required");
         }
@@ -420,32 +426,4 @@ final class ForgejoRoutes {
         return api.error(404, "The target couldn't be found.");
     }
 
-    private static Optional<JsonNode> parse(RecordedRequest request) {
-        try {
-            JsonNode json = request.json();
-            return json.isObject() ? Optional.of(json) : Optional.empty();
-        } catch (IllegalStateException notJson) {
-            return Optional.empty();
-        }
-    }
-
-    private static String text(JsonNode json, String field) {
-        return json.hasNonNull(field) ? json.path(field).asText() : null;
-    }
-
-    private static Boolean bool(JsonNode json, String field) {
-        return json.hasNonNull(field) ? json.path(field).asBoolean() : null;
-    }
-
-    private static String owner(Matcher m) {
-        return Routes.segment(m, 1);
-    }
-
-    private static String repo(Matcher m) {
-        return Routes.segment(m, 2);
-    }
-
-    private static long number(Matcher m) {
-        return Long.parseLong(m.group(3));
-    }
 }

@@ -1,5 +1,11 @@
 package dev.forgebus.fakeforge;
 
+import static dev.forgebus.fakeforge.Routes.bool;
+import static dev.forgebus.fakeforge.Routes.number;
+import static dev.forgebus.fakeforge.Routes.owner;
+import static dev.forgebus.fakeforge.Routes.repo;
+import static dev.forgebus.fakeforge.Routes.text;
+
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -95,7 +101,7 @@ final class GitHubRoutes {
     }
 
     private Reply createIssue(RecordedRequest request, Matcher m) {
-        Optional<JsonNode> body = parse(request);
+        Optional<JsonNode> body = Routes.jsonBody(request);
         if (body.isEmpty()) {
             return api.error(400, "Problems parsing JSON");
         }
@@ -118,7 +124,7 @@ final class GitHubRoutes {
 
     /** {@code state} open or closed, {@code state_reason} one of GitHub's, else 422. */
     private Reply editIssue(RecordedRequest request, Matcher m) {
-        Optional<JsonNode> body = parse(request);
+        Optional<JsonNode> body = Routes.jsonBody(request);
         if (body.isEmpty()) {
             return api.error(400, "Problems parsing JSON");
         }
@@ -157,7 +163,7 @@ final class GitHubRoutes {
     }
 
     private Reply createComment(RecordedRequest request, Matcher m) {
-        Optional<JsonNode> body = parse(request);
+        Optional<JsonNode> body = Routes.jsonBody(request);
         if (body.isEmpty()) {
             return api.error(400, "Problems parsing JSON");
         }
@@ -212,7 +218,7 @@ final class GitHubRoutes {
     }
 
     private Reply createRelease(RecordedRequest request, Matcher m) {
-        Optional<JsonNode> body = parse(request);
+        Optional<JsonNode> body = Routes.jsonBody(request);
         if (body.isEmpty()) {
             return api.error(400, "Problems parsing JSON");
         }
@@ -228,7 +234,7 @@ final class GitHubRoutes {
     }
 
     private Reply editRelease(RecordedRequest request, Matcher m) {
-        Optional<JsonNode> body = parse(request);
+        Optional<JsonNode> body = Routes.jsonBody(request);
         if (body.isEmpty()) {
             return api.error(400, "Problems parsing JSON");
         }
@@ -248,7 +254,7 @@ final class GitHubRoutes {
     }
 
     private Reply merge(RecordedRequest request, Matcher m) {
-        JsonNode json = parse(request).orElse(null);
+        JsonNode json = Routes.jsonBody(request).orElse(null);
         if (json == null) {
             return api.error(400, "Problems parsing JSON");
         }
@@ -328,7 +334,7 @@ final class GitHubRoutes {
     // ---- dispatch and workflows ----
 
     private Reply repositoryDispatch(RecordedRequest request, Matcher m) {
-        JsonNode json = parse(request).orElse(null);
+        JsonNode json = Routes.jsonBody(request).orElse(null);
         if (json == null) {
             return api.error(400, "Problems parsing JSON");
         }
@@ -343,7 +349,7 @@ final class GitHubRoutes {
     }
 
     private Reply workflowDispatch(RecordedRequest request, Matcher m) {
-        JsonNode json = parse(request).orElse(null);
+        JsonNode json = Routes.jsonBody(request).orElse(null);
         if (json == null) {
             return api.error(400, "Problems parsing JSON");
         }
@@ -484,32 +490,4 @@ final class GitHubRoutes {
         return instant.truncatedTo(ChronoUnit.SECONDS).toString();
     }
 
-    private static Optional<JsonNode> parse(RecordedRequest request) {
-        try {
-            JsonNode json = request.json();
-            return json.isObject() ? Optional.of(json) : Optional.empty();
-        } catch (IllegalStateException notJson) {
-            return Optional.empty();
-        }
-    }
-
-    private static String text(JsonNode json, String field) {
-        return json.hasNonNull(field) ? json.path(field).asText() : null;
-    }
-
-    private static Boolean bool(JsonNode json, String field) {
-        return json.hasNonNull(field) ? json.path(field).asBoolean() : null;
-    }
-
-    private static String owner(Matcher m) {
-        return Routes.segment(m, 1);
-    }
-
-    private static String repo(Matcher m) {
-        return Routes.segment(m, 2);
-    }
-
-    private static long number(Matcher m) {
-        return Long.parseLong(m.group(3));
-    }
 }

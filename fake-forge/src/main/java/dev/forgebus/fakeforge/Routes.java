@@ -6,6 +6,8 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 /**
  * A small route table: method and path pattern to a handler, first match wins. Path groups are
  * handed to the handler still percent-encoded; {@link #segment} decodes one.
@@ -44,5 +46,42 @@ final class Routes {
     /** Group {@code group} of {@code path}, percent-decoded (a path segment: '+' stays '+'). */
     static String segment(Matcher path, int group) {
         return ForgeApi.decode(path.group(group).replace("+", "%2B"));
+    }
+
+    // ---- readers both dialects' routes share ----
+
+    /** The request body as a JSON object; empty when it is absent, not JSON, or not an object. */
+    static Optional<JsonNode> jsonBody(RecordedRequest request) {
+        try {
+            JsonNode json = request.json();
+            return json.isObject() ? Optional.of(json) : Optional.empty();
+        } catch (IllegalStateException notJson) {
+            return Optional.empty();
+        }
+    }
+
+    /** A field's text, or null when it is absent or null (so "not sent" and "sent" stay apart). */
+    static String text(JsonNode json, String field) {
+        return json.hasNonNull(field) ? json.path(field).asText() : null;
+    }
+
+    /** A field's boolean, or null when it is absent or null. */
+    static Boolean bool(JsonNode json, String field) {
+        return json.hasNonNull(field) ? json.path(field).asBoolean() : null;
+    }
+
+    /** The owner of a route whose pattern starts with {@code /repos/([^/]+)/([^/]+)}. */
+    static String owner(Matcher path) {
+        return segment(path, 1);
+    }
+
+    /** The repository of such a route. */
+    static String repo(Matcher path) {
+        return segment(path, 2);
+    }
+
+    /** The issue or pull request number, the route's third group. */
+    static long number(Matcher path) {
+        return Long.parseLong(path.group(3));
     }
 }

@@ -42,6 +42,27 @@ final class ForgePaging {
         }
     }
 
+    /**
+     * A merge request's outcome, the same on both forges: 405 is "not mergeable", 409 "the head
+     * moved" (both are answers, not failures); any other failure is thrown.
+     *
+     * @param mergeSha the merge commit a 2xx answer reports ("" where the forge reports none)
+     */
+    static MergeOutcome mergeOutcome(Call call, Function<ForgeHttp.Answer, String> mergeSha)
+            throws ForgeCallException, InterruptedException {
+        try {
+            return new MergeOutcome.Merged(mergeSha.apply(call.send()));
+        } catch (ForgeCallException e) {
+            if (e.kind() == ForgeCallException.Kind.PERMANENT && e.status() == 405) {
+                return new MergeOutcome.NotMergeable(e.getMessage());
+            }
+            if (e.kind() == ForgeCallException.Kind.PERMANENT && e.status() == 409) {
+                return new MergeOutcome.HeadMoved(e.getMessage());
+            }
+            throw e;
+        }
+    }
+
     private static boolean isAbsent(ForgeCallException e, int... statuses) {
         if (e.kind() != ForgeCallException.Kind.PERMANENT) {
             return false;

@@ -207,19 +207,9 @@ public final class GitHubClient implements ForgeClient {
     @Override
     public MergeOutcome merge(RepoRef repo, long number, MergeMethod method, String expectedHeadSha)
             throws ForgeCallException, InterruptedException {
-        try {
-            ForgeHttp.Answer merged = http.send("PUT", http.resolve(repoPath(repo) + "/pulls/" + number + "/merge"),
-                    ForgePaging.fields("merge_method", method.id(), "sha", expectedHeadSha));
-            return new MergeOutcome.Merged(ForgePaging.text(merged.body().path("sha")));
-        } catch (ForgeCallException e) {
-            if (e.kind() == ForgeCallException.Kind.PERMANENT && e.status() == 405) {
-                return new MergeOutcome.NotMergeable(e.getMessage());
-            }
-            if (e.kind() == ForgeCallException.Kind.PERMANENT && e.status() == 409) {
-                return new MergeOutcome.HeadMoved(e.getMessage());
-            }
-            throw e;
-        }
+        return ForgePaging.mergeOutcome(() -> http.send("PUT", http.resolve(repoPath(repo) + "/pulls/" + number + "/merge"),
+                        ForgePaging.fields("merge_method", method.id(), "sha", expectedHeadSha)),
+                merged -> ForgePaging.text(merged.body().path("sha")));
     }
 
     // ---- checks ----

@@ -243,18 +243,8 @@ public final class GiteaClient implements ForgeClient {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("Do", method.id());
         body.put("head_commit_id", expectedHeadSha);
-        try {
-            http.post(repoPath(repo) + "/pulls/" + number + "/merge", body);
-            return new MergeOutcome.Merged("");
-        } catch (ForgeCallException e) {
-            if (e.kind() == ForgeCallException.Kind.PERMANENT && e.status() == 405) {
-                return new MergeOutcome.NotMergeable(e.getMessage());
-            }
-            if (e.kind() == ForgeCallException.Kind.PERMANENT && e.status() == 409) {
-                return new MergeOutcome.HeadMoved(e.getMessage());
-            }
-            throw e;
-        }
+        // Forgejo answers 200 with no body: it reports no merge commit.
+        return ForgePaging.mergeOutcome(() -> http.post(repoPath(repo) + "/pulls/" + number + "/merge", body), merged -> "");
     }
 
     // ---- checks ----
@@ -271,19 +261,20 @@ public final class GiteaClient implements ForgeClient {
     /** {@code GET /repos/{owner}/{repo}/branches}, every page: name → {@code commit.id}. */
     @Override
     public Map<String, String> branchHeads(RepoRef repo) throws ForgeCallException, InterruptedException {
-        Map<String, String> heads = new LinkedHashMap<>();
-        for (JsonNode branch : ForgePaging.numbered(http, repoPath(repo) + "/branches", PAGE_SIZE, MAX_PAGES)) {
-            heads.put(branch.path("name").asText(), branch.path("commit").path("id").asText());
-        }
-        return Collections.unmodifiableMap(heads);
+        return heads(repoPath(repo) + "/branches", "id");
     }
 
     /** {@code GET /repos/{owner}/{repo}/tags}, every page: name → {@code commit.sha} (the commit, also for annotated tags). */
     @Override
     public Map<String, String> tagHeads(RepoRef repo) throws ForgeCallException, InterruptedException {
+        return heads(repoPath(repo) + "/tags", "sha");
+    }
+
+    /** Every page of a branch or tag list: name → {@code commit.<shaField>} (the two lists name it differently). */
+    private Map<String, String> heads(String path, String shaField) throws ForgeCallException, InterruptedException {
         Map<String, String> heads = new LinkedHashMap<>();
-        for (JsonNode tag : ForgePaging.numbered(http, repoPath(repo) + "/tags", PAGE_SIZE, MAX_PAGES)) {
-            heads.put(tag.path("name").asText(), tag.path("commit").path("sha").asText());
+        for (JsonNode ref : ForgePaging.numbered(http, path, PAGE_SIZE, MAX_PAGES)) {
+            heads.put(ref.path("name").asText(), ref.path("commit").path(shaField).asText());
         }
         return Collections.unmodifiableMap(heads);
     }
