@@ -7,15 +7,19 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** A clock the test moves, shared by the fake forge and the client so token expiry is decided by the test. */
-final class SettableClock extends Clock {
+/**
+ * A clock the test moves: give it to the fake forge ({@link FakeForge#start(FakeForge.Flavor, Clock)})
+ * and to the code under test, and token expiry, rate-limit resets and retry times are decided by
+ * the test, not by real waiting.
+ */
+public final class SettableClock extends Clock {
     private final AtomicReference<Instant> now;
 
-    SettableClock(Instant start) {
+    public SettableClock(Instant start) {
         this.now = new AtomicReference<>(start);
     }
 
-    void advance(Duration by) {
+    public void advance(Duration by) {
         now.updateAndGet(t -> t.plus(by));
     }
 

@@ -14,8 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -67,8 +69,8 @@ final class FaultRun implements AutoCloseable {
     final Path dir;
     private final long runId = System.currentTimeMillis();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private final List<Process> processes = Collections.synchronizedList(new ArrayList<>());
-    private final List<Path> logs = Collections.synchronizedList(new ArrayList<>());
+    /** Every process started, in start order, with its log. */
+    private final Map<Process, Path> started = Collections.synchronizedMap(new LinkedHashMap<>());
     private ExecutorService senders;
     private final List<Future<?>> sending = new ArrayList<>();
     private long sendDeadline;
@@ -131,8 +133,6 @@ final class FaultRun implements AutoCloseable {
     }
 
     /** Starts {@code forgebus <args>} as a separate JVM; its log goes to target/fault-logs/RUN/name.log. */
-    private final java.util.Map<Process, Path> logOf = new java.util.concurrent.ConcurrentHashMap<>();
-
     Process start(String name, String... args) throws IOException {
         Path logDir = Path.of("target", "fault-logs", Long.toString(runId));
         Files.createDirectories(logDir);
@@ -141,9 +141,7 @@ final class FaultRun implements AutoCloseable {
                 "-Xmx512m", "-cp", System.getProperty("java.class.path"), "dev.forgebus.app.Main"));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        processes.add(p);
-        logs.add(log);
-        logOf.put(p, log);
+        started.put(p, log);
         return p;
     }
 
@@ -168,7 +166,7 @@ final class FaultRun implements AutoCloseable {
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             // The process's last log lines go into the message, so that CI's console shows them.
             throw new AssertionError("not ready within " + READY_WITHIN + "; last /ready answer: " + lastAnswer[0]
-                    + "\n----- last lines of " + logOf.get(process) + " -----\n" + tail(logOf.get(process), 60), e);
+                    + "\n----- last lines of " + started.get(process) + " -----\n" + tail(started.get(process), 60), e);
         }
     }
 
@@ -334,20 +332,40 @@ final class FaultRun implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
     }
 
-    void printSummary(String name, long startedNanos) {
+    /** One fault scenario, run against this harness. */
+    @FunctionalInterface
+    interface Scenario {
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs {@code scenario}, printing the processes' logs when it fails (or always with
+     * {@code -Dfault.logs=true}) and the sender's summary in any case.
+     */
+    void execute(String name, Scenario scenario) throws Exception {
+        long started = System.nanoTime();
+        try {
+            scenario.run();
+        } catch (Throwable t) {
+            printLogTails();
+            throw t;
+        } finally {
+            if (Boolean.getBoolean("fault.logs")) {
+                printLogTails();
+            }
+            printSummary(name, started);
+        }
+    }
+
+    private void printSummary(String name, long startedNanos) {
         System.out.printf("%s: %d events, %.1f s, sent=%d accepted=%d refused=%d refusals=%s%n", name, events,
                 (System.nanoTime() - startedNanos) / 1e9, sent.get(), accepted.get(), refused.get(), new TreeMap<>(refusals));
     }
 
-    void printLogTails(boolean all) {
-        for (Path log : List.copyOf(logs)) {
-            try {
-                List<String> lines = Files.readAllLines(log);
-                System.out.println("===== tail of " + log + " (" + lines.size() + " lines) =====");
-                lines.subList(Math.max(0, lines.size() - (all ? 400 : 60)), lines.size()).forEach(System.out::println);
-            } catch (IOException e) {
-                System.out.println("cannot read " + log + ": " + e);
-            }
+    private void printLogTails() {
+        for (Path log : snapshot(started.values())) {
+            System.out.println("===== last lines of " + log + " =====");
+            System.out.println(tail(log, 400));
         }
     }
 
@@ -357,6 +375,12 @@ final class FaultRun implements AutoCloseable {
             return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
         } catch (IOException | RuntimeException e) {
             return "(cannot read the log: " + e + ")";
+        }
+    }
+
+    private <T> List<T> snapshot(Collection<T> view) {
+        synchronized (started) {
+            return List.copyOf(view);
         }
     }
 
@@ -372,7 +396,7 @@ final class FaultRun implements AutoCloseable {
             senders.shutdownNow();
             senders.awaitTermination(10, TimeUnit.SECONDS);
         }
-        for (Process p : List.copyOf(processes)) {
+        for (Process p : snapshot(started.keySet())) {
             p.destroyForcibly();
             p.waitFor(30, TimeUnit.SECONDS);
         }

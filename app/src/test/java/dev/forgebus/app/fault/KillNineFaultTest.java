@@ -41,19 +41,8 @@ class KillNineFaultTest {
 
     @Test
     void every_accepted_delivery_has_exactly_one_effect_across_kill_nine() throws Exception {
-        long started = System.nanoTime();
         run = new FaultRun(dir);
-        try {
-            killAndRestartDuringLoad();
-        } catch (Throwable t) {
-            run.printLogTails(true);
-            throw t;
-        } finally {
-            if (Boolean.getBoolean("fault.logs")) {
-                run.printLogTails(true);
-            }
-            run.printSummary("KillNineFaultTest", started);
-        }
+        run.execute("KillNineFaultTest", this::killAndRestartDuringLoad);
     }
 
     private void killAndRestartDuringLoad() throws Exception {

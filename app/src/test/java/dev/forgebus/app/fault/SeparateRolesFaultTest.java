@@ -47,19 +47,8 @@ class SeparateRolesFaultTest {
 
     @Test
     void kill_nine_of_dedup_and_workers_and_a_broker_restart_lose_and_double_nothing() throws Exception {
-        long started = System.nanoTime();
         run = new FaultRun(dir);
-        try {
-            faultsDuringLoad();
-        } catch (Throwable t) {
-            run.printLogTails(true);
-            throw t;
-        } finally {
-            if (Boolean.getBoolean("fault.logs")) {
-                run.printLogTails(true);
-            }
-            run.printSummary("SeparateRolesFaultTest", started);
-        }
+        run.execute("SeparateRolesFaultTest", this::faultsDuringLoad);
     }
 
     private void faultsDuringLoad() throws Exception {

@@ -24,6 +24,7 @@ import dev.forgebus.common.config.ModuleId;
 import dev.forgebus.common.event.EventEnvelope;
 import dev.forgebus.common.event.WorkOutcome;
 import dev.forgebus.common.forge.ForgeCallException;
+import dev.forgebus.fakeforge.SettableClock;
 import dev.forgebus.workers.ModuleHandler;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -266,7 +267,7 @@ class ModuleWorkerTest {
     @Test
     void a_retry_waits_with_its_partition_paused_while_other_partitions_flow() {
         try (var kit = WorkerTestKit.create("pause", MODULE, 2)) {
-            var clock = new MutableClock(Instant.parse("2026-03-01T00:00:00Z"));
+            var clock = new SettableClock(Instant.parse("2026-03-01T00:00:00Z"));
             var settings = kit.settings().withRetries(3, List.of(Duration.ofMinutes(1))).withClock(clock);
             var handler = new ScriptedHandler(MODULE).script("a", failing(ForgeCallException.rateLimited(429, "429 Too Many Requests", null)));
             var outcomes = kit.outcomes();

@@ -24,7 +24,7 @@ import dev.forgebus.common.forge.CallGate;
 import dev.forgebus.common.forge.DefaultForgeClients;
 import dev.forgebus.common.forge.ForgeTransport;
 import dev.forgebus.fakeforge.FakeForge;
-import dev.forgebus.workers.runtime.MutableClock;
+import dev.forgebus.fakeforge.SettableClock;
 import dev.forgebus.workers.triage.TriageHandler;
 
 /**
@@ -44,7 +44,7 @@ class OpsFileOverrideTest {
     private static DefaultForgeClients clients;
     private static ForgebusConfig config;
 
-    private MutableClock clock;
+    private SettableClock clock;
     private RepoSettingsSource source;
     private OpsFileWatch triage;
 
@@ -74,7 +74,7 @@ class OpsFileOverrideTest {
     @BeforeEach
     void fresh() {
         github.reset();
-        clock = new MutableClock(Instant.parse("2026-03-01T12:00:00Z"));
+        clock = new SettableClock(Instant.parse("2026-03-01T12:00:00Z"));
         source = new RepoSettingsSource(config, clients, clock, REFRESH);
         triage = new OpsFileWatch(new TriageHandler(source, clients), source);
     }
