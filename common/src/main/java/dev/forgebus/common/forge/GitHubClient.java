@@ -80,7 +80,7 @@ public final class GitHubClient implements ForgeClient {
         List<ForgeIssue> issues = new ArrayList<>();
         for (JsonNode issue : ForgePaging.linked(http, repoPath(repo) + "/issues?state=open&per_page=" + PAGE_SIZE,
                 body -> body, MAX_PAGES)) {
-            issues.add(issue(issue));
+            issues.add(ForgeShapes.issue(issue));
         }
         return List.copyOf(issues);
     }
@@ -89,7 +89,7 @@ public final class GitHubClient implements ForgeClient {
     @Override
     public Optional<ForgeIssue> issue(RepoRef repo, long number) throws ForgeCallException, InterruptedException {
         return ForgePaging.unlessAbsent(() -> http.get(issuePath(repo, number)), 404, 410)
-                .map(answer -> issue(answer.body()));
+                .map(answer -> ForgeShapes.issue(answer.body()));
     }
 
     /** {@code POST /repos/{owner}/{repo}/issues} with title, body and label names (GitHub creates missing labels). */
@@ -100,7 +100,7 @@ public final class GitHubClient implements ForgeClient {
         request.put("title", title);
         request.put("body", body);
         request.put("labels", List.copyOf(new LinkedHashSet<>(labels)));
-        return issue(http.post(repoPath(repo) + "/issues", request).body());
+        return ForgeShapes.issue(http.post(repoPath(repo) + "/issues", request).body());
     }
 
     /** {@code POST /repos/{owner}/{repo}/issues/{number}/comments} with {@code {"body"}}. */
@@ -167,11 +167,11 @@ public final class GitHubClient implements ForgeClient {
         Optional<ForgeHttp.Answer> published = ForgePaging.unlessAbsent(
                 () -> http.get(repoPath(repo) + "/releases/tags/" + ForgeHttp.segment(tag)));
         if (published.isPresent()) {
-            return Optional.of(release(published.get().body()));
+            return Optional.of(ForgeShapes.release(published.get().body()));
         }
         for (JsonNode release : http.get(repoPath(repo) + "/releases?per_page=" + PAGE_SIZE).body()) {
             if (release.path("draft").asBoolean() && tag.equals(release.path("tag_name").asText())) {
-                return Optional.of(release(release));
+                return Optional.of(ForgeShapes.release(release));
             }
         }
         return Optional.empty();
@@ -180,15 +180,15 @@ public final class GitHubClient implements ForgeClient {
     /** {@code POST /repos/{owner}/{repo}/releases}. */
     @Override
     public ForgeRelease createRelease(RepoRef repo, ReleaseDraft draft) throws ForgeCallException, InterruptedException {
-        return release(http.post(repoPath(repo) + "/releases", releaseBody(draft)).body());
+        return ForgeShapes.release(http.post(repoPath(repo) + "/releases", ForgeShapes.releaseBody(draft)).body());
     }
 
     /** {@code PATCH /repos/{owner}/{repo}/releases/{id}}. */
     @Override
     public ForgeRelease updateRelease(RepoRef repo, long releaseId, ReleaseDraft draft)
             throws ForgeCallException, InterruptedException {
-        return release(http.send("PATCH", http.resolve(repoPath(repo) + "/releases/" + releaseId), releaseBody(draft))
-                .body());
+        return ForgeShapes.release(http.send("PATCH", http.resolve(repoPath(repo) + "/releases/" + releaseId),
+                ForgeShapes.releaseBody(draft)).body());
     }
 
     // ---- pull requests ----
@@ -197,7 +197,7 @@ public final class GitHubClient implements ForgeClient {
     @Override
     public Optional<ForgePullRequest> pullRequest(RepoRef repo, long number) throws ForgeCallException, InterruptedException {
         return ForgePaging.unlessAbsent(() -> http.get(repoPath(repo) + "/pulls/" + number))
-                .map(answer -> pullRequest(answer.body()));
+                .map(answer -> ForgeShapes.pullRequest(answer.body()));
     }
 
     /**
@@ -332,44 +332,7 @@ public final class GitHubClient implements ForgeClient {
         return MirrorSync.UNSUPPORTED;
     }
 
-    // ---- reading answers ----
-
-    private static ForgeIssue issue(JsonNode issue) {
-        JsonNode pull = issue.path("pull_request");
-        return new ForgeIssue(issue.path("number").asLong(), ForgePaging.text(issue.path("title")),
-                "open".equals(issue.path("state").asText()), !pull.isMissingNode() && !pull.isNull(),
-                ForgePaging.labelNames(issue.path("labels")), ForgePaging.text(issue.path("user").path("login")),
-                ForgePaging.instant(issue.path("updated_at")));
-    }
-
-    private static ForgeRelease release(JsonNode release) {
-        return new ForgeRelease(release.path("id").asLong(), release.path("tag_name").asText(),
-                ForgePaging.text(release.path("name")), ForgePaging.text(release.path("body")),
-                release.path("draft").asBoolean(), release.path("prerelease").asBoolean(),
-                ForgePaging.text(release.path("html_url")));
-    }
-
-    /** The fields both routes take; {@code target_commitish} only when given (else the default branch). */
-    static Map<String, Object> releaseBody(ReleaseDraft draft) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("tag_name", draft.tag());
-        draft.targetCommitish().ifPresent(target -> body.put("target_commitish", target));
-        body.put("name", draft.name());
-        body.put("body", draft.body());
-        body.put("draft", draft.draft());
-        body.put("prerelease", draft.prerelease());
-        return body;
-    }
-
-    private static ForgePullRequest pullRequest(JsonNode pull) {
-        JsonNode head = pull.path("head");
-        return new ForgePullRequest(pull.path("number").asLong(), "open".equals(pull.path("state").asText()),
-                pull.path("draft").asBoolean(), pull.path("merged").asBoolean(), ForgePaging.text(head.path("sha")),
-                ForgePaging.text(head.path("ref")),
-                // A fork that was deleted leaves head.repo null: "" then, as there is no repository to name.
-                ForgePaging.text(head.path("repo").path("full_name")), ForgePaging.text(pull.path("base").path("ref")),
-                ForgePaging.labelNames(pull.path("labels")));
-    }
+    // ---- paths ----
 
     private static String repoPath(RepoRef repo) {
         return "/repos/" + ForgeHttp.segment(repo.owner()) + "/" + ForgeHttp.segment(repo.repo());

@@ -134,7 +134,7 @@ public final class GiteaClient implements ForgeClient {
     public List<ForgeIssue> openIssues(RepoRef repo) throws ForgeCallException, InterruptedException {
         List<ForgeIssue> issues = new ArrayList<>();
         for (JsonNode issue : ForgePaging.numbered(http, repoPath(repo) + "/issues?state=open", PAGE_SIZE, MAX_PAGES)) {
-            issues.add(issue(issue));
+            issues.add(ForgeShapes.issue(issue));
         }
         return List.copyOf(issues);
     }
@@ -142,7 +142,7 @@ public final class GiteaClient implements ForgeClient {
     /** {@code GET /repos/{owner}/{repo}/issues/{index}}; 404 answers empty. */
     @Override
     public Optional<ForgeIssue> issue(RepoRef repo, long number) throws ForgeCallException, InterruptedException {
-        return ForgePaging.unlessAbsent(() -> http.get(issuePath(repo, number))).map(answer -> issue(answer.body()));
+        return ForgePaging.unlessAbsent(() -> http.get(issuePath(repo, number))).map(answer -> ForgeShapes.issue(answer.body()));
     }
 
     /** Resolves (and creates) the label ids first, then {@code POST /repos/{owner}/{repo}/issues}. */
@@ -156,7 +156,7 @@ public final class GiteaClient implements ForgeClient {
         if (!ids.isEmpty()) {
             request.put("labels", ids);
         }
-        return issue(http.post(repoPath(repo) + "/issues", request).body());
+        return ForgeShapes.issue(http.post(repoPath(repo) + "/issues", request).body());
     }
 
     /** {@code POST /repos/{owner}/{repo}/issues/{index}/comments} with {@code {"body"}}. */
@@ -205,21 +205,21 @@ public final class GiteaClient implements ForgeClient {
     @Override
     public Optional<ForgeRelease> releaseByTag(RepoRef repo, String tag) throws ForgeCallException, InterruptedException {
         return ForgePaging.unlessAbsent(() -> http.get(repoPath(repo) + "/releases/tags/" + ForgeHttp.segment(tag)))
-                .map(answer -> release(answer.body()));
+                .map(answer -> ForgeShapes.release(answer.body()));
     }
 
     /** {@code POST /repos/{owner}/{repo}/releases} ({@code CreateReleaseOption}). */
     @Override
     public ForgeRelease createRelease(RepoRef repo, ReleaseDraft draft) throws ForgeCallException, InterruptedException {
-        return release(http.post(repoPath(repo) + "/releases", GitHubClient.releaseBody(draft)).body());
+        return ForgeShapes.release(http.post(repoPath(repo) + "/releases", ForgeShapes.releaseBody(draft)).body());
     }
 
     /** {@code PATCH /repos/{owner}/{repo}/releases/{id}} ({@code EditReleaseOption}). */
     @Override
     public ForgeRelease updateRelease(RepoRef repo, long releaseId, ReleaseDraft draft)
             throws ForgeCallException, InterruptedException {
-        return release(http.send("PATCH", http.resolve(repoPath(repo) + "/releases/" + releaseId),
-                GitHubClient.releaseBody(draft)).body());
+        return ForgeShapes.release(http.send("PATCH", http.resolve(repoPath(repo) + "/releases/" + releaseId),
+                ForgeShapes.releaseBody(draft)).body());
     }
 
     // ---- pull requests ----
@@ -228,7 +228,7 @@ public final class GiteaClient implements ForgeClient {
     @Override
     public Optional<ForgePullRequest> pullRequest(RepoRef repo, long number) throws ForgeCallException, InterruptedException {
         return ForgePaging.unlessAbsent(() -> http.get(repoPath(repo) + "/pulls/" + number))
-                .map(answer -> pullRequest(answer.body()));
+                .map(answer -> ForgeShapes.pullRequest(answer.body()));
     }
 
     /**
@@ -350,30 +350,7 @@ public final class GiteaClient implements ForgeClient {
         return MirrorSync.REQUESTED;
     }
 
-    // ---- reading answers ----
-
-    private static ForgeIssue issue(JsonNode issue) {
-        JsonNode pull = issue.path("pull_request");
-        return new ForgeIssue(issue.path("number").asLong(), ForgePaging.text(issue.path("title")),
-                "open".equals(issue.path("state").asText()), !pull.isMissingNode() && !pull.isNull(),
-                ForgePaging.labelNames(issue.path("labels")), ForgePaging.text(issue.path("user").path("login")),
-                ForgePaging.instant(issue.path("updated_at")));
-    }
-
-    private static ForgeRelease release(JsonNode release) {
-        return new ForgeRelease(release.path("id").asLong(), release.path("tag_name").asText(),
-                ForgePaging.text(release.path("name")), ForgePaging.text(release.path("body")),
-                release.path("draft").asBoolean(), release.path("prerelease").asBoolean(),
-                ForgePaging.text(release.path("html_url")));
-    }
-
-    private static ForgePullRequest pullRequest(JsonNode pull) {
-        JsonNode head = pull.path("head");
-        return new ForgePullRequest(pull.path("number").asLong(), "open".equals(pull.path("state").asText()),
-                pull.path("draft").asBoolean(), pull.path("merged").asBoolean(), ForgePaging.text(head.path("sha")),
-                ForgePaging.text(head.path("ref")), ForgePaging.text(head.path("repo").path("full_name")),
-                ForgePaging.text(pull.path("base").path("ref")), ForgePaging.labelNames(pull.path("labels")));
-    }
+    // ---- paths ----
 
     private static String repoPath(RepoRef repo) {
         return "/repos/" + ForgeHttp.segment(repo.owner()) + "/" + ForgeHttp.segment(repo.repo());
