@@ -45,6 +45,18 @@ public record TopicNames(String prefix) {
         return prefix + ".dlq." + moduleId;
     }
 
+    /** The source name of dedup's own dead letters: {@code <prefix>.dlq.dedup} (SPEC 5). */
+    public static final String DEDUP = "dedup";
+
+    /**
+     * Raw records dedup-streams could not process or write (an envelope over the size limit, ...):
+     * value, key and headers of the raw record as read, plus the dead-letter headers; replayed to
+     * {@link #raw()}.
+     */
+    public String dedupDeadLetters() {
+        return deadLetters(DEDUP);
+    }
+
     /** The record-header name for a Forgebus header suffix such as {@code delivery-id}. */
     public String header(String suffix) {
         return prefix + "." + suffix;

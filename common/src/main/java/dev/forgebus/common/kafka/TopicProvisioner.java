@@ -46,6 +46,7 @@ public final class TopicProvisioner {
         topics.add(names.events());
         topics.add(names.outcomes());
         topics.add(names.trace());
+        topics.add(names.dedupDeadLetters());
         for (String module : moduleIds) {
             topics.add(names.work(module));
             topics.add(names.deadLetters(module));

@@ -1,5 +1,6 @@
 package dev.forgebus.workers.dlq;
 
+import dev.forgebus.common.kafka.DeadLetterHeaders;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

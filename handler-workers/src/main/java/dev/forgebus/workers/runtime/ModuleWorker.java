@@ -56,7 +56,7 @@ import dev.forgebus.common.forge.ForgeCallException;
 import dev.forgebus.common.kafka.RawRecordHeaders;
 import dev.forgebus.common.kafka.TopicNames;
 import dev.forgebus.workers.ModuleHandler;
-import dev.forgebus.workers.dlq.DeadLetterHeaders;
+import dev.forgebus.common.kafka.DeadLetterHeaders;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**

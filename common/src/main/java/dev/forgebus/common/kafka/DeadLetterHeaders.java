@@ -1,4 +1,4 @@
-package dev.forgebus.workers.dlq;
+package dev.forgebus.common.kafka;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -6,14 +6,11 @@ import java.util.Optional;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
-import dev.forgebus.common.kafka.TopicNames;
 
 /**
  * Suffixes of the headers SPEC 5 adds to dead letters and replays; the full name is
  * {@code <topic_prefix>.<suffix>} ({@link TopicNames#header(String)}). Values are UTF-8 text:
- * numbers in decimal, instants in ISO-8601.
- *
- * <p>Belongs next to {@code common.kafka.RawRecordHeaders}; it lives here until it moves.
+ * numbers in decimal, instants in ISO-8601. Written by the workers and by dedup-streams.
  */
 public final class DeadLetterHeaders {
     /** {@code TRANSIENT}, {@code RATE_LIMITED}, {@code PERMANENT}, {@code UNREADABLE} or an exception's simple name. */
