@@ -18,8 +18,11 @@ public interface DedupMetrics {
     /** A repeated {@code (forge, delivery id)} arrived within the retention. */
     void duplicate(String forge);
 
-    /** A raw record could not be read (not JSON, or a header missing). */
+    /** A raw record could not be read (not JSON, or a header missing or invalid). */
     void unreadable(String forge);
+
+    /** A raw record went to {@code <prefix>.dlq.dedup} (unreadable, too large, failed). */
+    void deadLettered(String forge);
 
     DedupMetrics NONE = new DedupMetrics() {
         @Override
@@ -29,10 +32,14 @@ public interface DedupMetrics {
         @Override
         public void unreadable(String forge) {
         }
+
+        @Override
+        public void deadLettered(String forge) {
+        }
     };
 
     /**
-     * Counters {@code forgebus.dedup.duplicates} and {@code forgebus.dedup.unreadable}, tagged
+     * Counters {@code forgebus.dedup.duplicates}, {@code forgebus.dedup.unreadable} and {@code forgebus.dedup.dead_letters}, tagged
      * {@code forge}. Only configured forge ids become tag values (anything else is "unknown"), so a
      * malformed record cannot create time series.
      */
@@ -47,7 +54,13 @@ public interface DedupMetrics {
 
             @Override
             public void unreadable(String forge) {
-                counter("forgebus.dedup.unreadable", "raw records that could not be read, traced and skipped", forge)
+                counter("forgebus.dedup.unreadable", "raw records that could not be read (dead-lettered)", forge)
+                        .increment();
+            }
+
+            @Override
+            public void deadLettered(String forge) {
+                counter("forgebus.dedup.dead_letters", "raw records written to dedup's dead-letter topic", forge)
                         .increment();
             }
 

@@ -13,7 +13,6 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.LogAndFailExceptionHandler;
-import org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,8 +98,10 @@ public final class DedupStreams implements AutoCloseable {
      *       requests, the producer's buffer and consumer fetches must hold
      *       {@link dev.forgebus.common.kafka.RecordSizes#maxRecordBytes(long) body + 25 % + 2 MiB}, like the topics.</li>
      *   <li>Error handlers: a raw value is read as bytes, so deserialisation cannot fail on it;
-     *       should a key fail, log and fail (never skip silently). Processing exceptions also
-     *       fail: the processor handles the expected ones (unreadable payloads) itself.</li>
+     *       should a key fail, log and fail (never skip silently). A record whose routing throws
+     *       or whose output cannot be written goes to {@code <prefix>.dlq.dedup} and the stream
+     *       goes on ({@link DeadLetteringProcessingExceptionHandler},
+     *       {@link DeadLetteringProductionExceptionHandler}): one delivery never stops the role.</li>
      * </ul>
      */
     public static Properties streamsProperties(ForgebusConfig config, String bootstrapServers, Path stateDir) {
@@ -116,8 +117,9 @@ public final class DedupStreams implements AutoCloseable {
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.kafka().replicationFactor());
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailExceptionHandler.class);
-        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailProcessingExceptionHandler.class);
-        p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailProductionExceptionHandler.class);
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetteringProcessingExceptionHandler.class);
+        p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetteringProductionExceptionHandler.class);
+        p.put(DedupDeadLetters.TOPIC_PREFIX_CONFIG, config.kafka().topicPrefix());
 
         p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), maxRecord);

@@ -9,6 +9,8 @@ import java.util.Objects;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -21,6 +23,8 @@ import dev.forgebus.common.config.ForgebusConfig;
 import dev.forgebus.common.event.DedupDecision;
 import dev.forgebus.common.event.EventEnvelope;
 import dev.forgebus.common.event.RouteDecision;
+import dev.forgebus.common.kafka.DeadLetterHeaders;
+import dev.forgebus.common.kafka.RecordSizes;
 import dev.forgebus.common.kafka.TopicNames;
 
 /**
@@ -32,11 +36,15 @@ final class DeduplicateAndRoute extends ContextualProcessor<String, byte[], Stri
     private static final Logger LOG = LoggerFactory.getLogger(DeduplicateAndRoute.class);
 
     static final String REROUTED = "re-routed: earlier attempt dead-lettered";
+    /** Headers and batch framing of one record: every header value is bounded (DeliveryNames). */
+    static final long HEADER_ROOM = 64 * 1024;
 
     private final ForgebusConfig config;
     private final TopicNames topics;
     private final Duration retention;
     private final DedupMetrics metrics;
+    /** The largest envelope the work topics accept ({@link RecordSizes}), less room for headers. */
+    private final long maxEnvelopeBytes;
 
     /** Key: forge + '\n' + delivery id. Value: first and last sighting, modules that dead-lettered it. */
     private KeyValueStore<String, SeenDelivery> seen;
@@ -46,6 +54,7 @@ final class DeduplicateAndRoute extends ContextualProcessor<String, byte[], Stri
         this.topics = Objects.requireNonNull(topics, "topics");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.retention = config.dedup().retention();
+        this.maxEnvelopeBytes = RecordSizes.maxRecordBytes(config.server().maxBodyBytes()) - HEADER_ROOM;
         if (retention.isNegative() || retention.isZero()) {
             throw new IllegalArgumentException("dedup retention must be positive: " + retention);
         }
@@ -62,17 +71,29 @@ final class DeduplicateAndRoute extends ContextualProcessor<String, byte[], Stri
     public void process(Record<String, byte[]> raw) {
         Instant now = Instant.ofEpochMilli(context().currentSystemTimeMs());
         switch (RawDelivery.read(raw, topics)) {
-            case RawDelivery.Unreadable unreadable -> traceUnreadable(raw, unreadable, now);
+            case RawDelivery.Unreadable unreadable -> deadLetterUnreadable(raw, unreadable, now);
             case RawDelivery.Readable(EventEnvelope event) -> {
                 String id = SeenDelivery.key(event.forge(), event.deliveryId());
                 SeenDelivery earlier = seen.get(id);
-                if (isDuplicate(earlier, now)) {
+                if (isDuplicate(earlier, now) && !isReplayOfDedupDeadLetter(raw)) {
                     handleRedelivery(raw, id, event, earlier, now);
                 } else {
                     routeNewDelivery(raw, id, event, now);
                 }
             }
         }
+    }
+
+    /**
+     * An operator's replay of one of dedup's own dead letters: the delivery was recorded as seen
+     * only when the write that failed came after the store update (the production handler's last
+     * resort, {@link DeadLetteringProductionExceptionHandler}), and then no module received it, so
+     * it is routed again rather than dropped as a repeat.
+     */
+    private boolean isReplayOfDedupDeadLetter(Record<String, byte[]> raw) {
+        var header = raw.headers().lastHeader(topics.header(DeadLetterHeaders.REPLAY_OF));
+        return header != null && header.value() != null
+                && new String(header.value(), java.nio.charset.StandardCharsets.UTF_8).startsWith(TopicNames.DEDUP + ":");
     }
 
     /** Seen within the retention; an older entry the sweep has not reached yet counts as absent. */
@@ -83,6 +104,14 @@ final class DeduplicateAndRoute extends ContextualProcessor<String, byte[], Stri
     private void routeNewDelivery(Record<String, byte[]> raw, String id, EventEnvelope event, Instant now) {
         List<RouteDecision> routes = Router.decide(config, event);
         byte[] envelope = event.withRoutes(routes).toJsonWithPayloadBytes(raw.value());
+        if (envelope.length > maxEnvelopeBytes) {
+            // Written, it would fail the whole transaction, again after every restart: the one
+            // delivery would stop dedup for every org. It waits in dedup's dead letters instead.
+            deadLetter(raw, event.forge(), event.deliveryId(), event.event(), event.action(), event.receivedAt(), now,
+                    DeadLetterReason.TOO_LARGE, "envelope of " + envelope.length + " bytes is over the " + maxEnvelopeBytes
+                            + "-byte record limit");
+            return;
+        }
         send(raw, event, topics.events(), envelope);
         for (RouteDecision route : routes) {
             if (route.routed()) {
@@ -130,19 +159,42 @@ final class DeduplicateAndRoute extends ContextualProcessor<String, byte[], Stri
 
     /**
      * An unreadable record must neither stop the stream thread (it would stop on it again after
-     * every restart) nor vanish: it is traced with the reason, counted and logged (never its
-     * body), and the stream moves on. The raw topic keeps the bytes for inspection.
+     * every restart) nor vanish: it goes to dedup's dead letters with the reason, is traced,
+     * counted and logged (never its body), and the stream moves on.
      */
-    private void traceUnreadable(Record<String, byte[]> raw, RawDelivery.Unreadable unreadable, Instant now) {
+    private void deadLetterUnreadable(Record<String, byte[]> raw, RawDelivery.Unreadable unreadable, Instant now) {
         metrics.unreadable(unreadable.forge());
-        LOG.warn("skipped a raw record: {} (forge '{}', delivery '{}', key '{}', {} bytes, at {})", unreadable.reason(),
-                unreadable.forge(), unreadable.deliveryId(), raw.key(), raw.value() == null ? 0 : raw.value().length,
-                context().recordMetadata().map(m -> m.topic() + "-" + m.partition() + "@" + m.offset()).orElse("?"));
+        deadLetter(raw, unreadable.forge(), unreadable.deliveryId(), unreadable.event(), "", unreadable.receivedAt(), now,
+                DeadLetterReason.UNREADABLE, unreadable.reason());
+    }
+
+    /**
+     * Writes the raw record, as read, to {@code <prefix>.dlq.dedup} with the dead-letter headers,
+     * and a trace entry saying why no module received it. The delivery is not remembered as seen:
+     * a replay (or the forge's redelivery) after the cause is fixed is routed as a first sighting.
+     */
+    private void deadLetter(Record<String, byte[]> raw, String forge, String deliveryId, String event, String action,
+                            Instant receivedAt, Instant now, DeadLetterReason reason, String message) {
+        metrics.deadLettered(forge);
+        String at = context().recordMetadata().map(m -> m.topic() + "-" + m.partition() + "@" + m.offset()).orElse("?");
+        LOG.warn("dead-lettered a raw record to {}: {} (forge '{}', delivery '{}', key '{}', {} bytes, at {})",
+                topics.dedupDeadLetters(), message, forge, deliveryId, raw.key(), raw.value() == null ? 0 : raw.value().length, at);
+        Headers headers = new RecordHeaders(raw.headers().toArray());
+        DeadLetterHeaders.put(headers, topics, DeadLetterHeaders.ERROR_CLASS, reason.name());
+        DeadLetterHeaders.put(headers, topics, DeadLetterHeaders.ERROR_MESSAGE, DeadLetterReason.bounded(message));
+        DeadLetterHeaders.put(headers, topics, DeadLetterHeaders.ERROR_ATTEMPTS, "1");
+        DeadLetterHeaders.put(headers, topics, DeadLetterHeaders.ERROR_FIRST_FAILED_AT, now.toString());
+        context().recordMetadata().ifPresent(m -> {
+            DeadLetterHeaders.put(headers, topics, DeadLetterHeaders.ORIGINAL_TOPIC, m.topic());
+            DeadLetterHeaders.put(headers, topics, DeadLetterHeaders.ORIGINAL_PARTITION, Integer.toString(m.partition()));
+            DeadLetterHeaders.put(headers, topics, DeadLetterHeaders.ORIGINAL_OFFSET, Long.toString(m.offset()));
+        });
+        context().forward(raw.withHeaders(headers).withValue(new Outbound(topics.dedupDeadLetters(), raw.value())));
+        String why = "dead-lettered to " + topics.dedupDeadLetters() + ": " + DeadLetterReason.bounded(message);
         List<RouteDecision> routes = Router.EVENT_DRIVEN.stream()
-                .map(module -> new RouteDecision(module.id(), false, unreadable.reason()))
+                .map(module -> new RouteDecision(module.id(), false, why))
                 .toList();
-        DedupDecision decision = new DedupDecision(unreadable.forge(), unreadable.deliveryId(), raw.key(), unreadable.event(),
-                "", unreadable.receivedAt(), now, false, routes);
+        DedupDecision decision = new DedupDecision(forge, deliveryId, raw.key(), event, action, receivedAt, now, false, routes);
         context().forward(raw.withValue(new Outbound(topics.trace(), decision.toJson())));
     }
 

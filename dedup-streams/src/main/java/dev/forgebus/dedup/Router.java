@@ -1,5 +1,6 @@
 package dev.forgebus.dedup;
 
+import dev.forgebus.common.event.DeliveryNames;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -107,7 +108,7 @@ public final class Router {
             return own;
         }
         return config.orgs().values().stream()
-                .filter(org -> !org.forge().equals(forge) && org.name().equalsIgnoreCase(owner))
+                .filter(org -> !org.forge().equals(forge) && DeliveryNames.sameName(org.name(), owner))
                 .map(org -> org.repository(repo))
                 .flatMap(Optional::stream)
                 .map(RepoConfig::settings)

@@ -95,6 +95,39 @@ class DedupStreamsBrokerTest {
 
     @Test
     @Timeout(90)
+    void one_delivery_with_a_huge_action_goes_to_dedups_dead_letters_and_the_role_keeps_routing() throws Exception {
+        // Given a role whose topics hold 1.5 MiB bodies (before the hostile-input work, the action was
+        // copied from the payload into the envelope and into each route reason: over the record
+        // limit, the stream client stopped, and stopped again on the same offset after every restart)
+        String prefix = "dedupit-" + UUID.randomUUID().toString().substring(0, 8);
+        ForgebusConfig config = Deliveries.config(prefix, 1536 * 1024);
+        TopicNames topics = new TopicNames(prefix);
+        String bootstrap = SharedTestBroker.bootstrapServers();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            new TopicProvisioner(admin, config.kafka().partitions(), config.kafka().replicationFactor(),
+                    dev.forgebus.common.kafka.RecordSizes.maxRecordBytes(config.server().maxBodyBytes()))
+                    .ensure(TopicProvisioner.allTopics(topics, Arrays.stream(ModuleId.values()).map(ModuleId::id).toList()), 30_000);
+        }
+        try (DedupStreams dedup = DedupStreams.start(config, bootstrap, stateDir, new SimpleMeterRegistry())) {
+            // When a delivery with a 1.2 MB action arrives, then a normal one
+            byte[] poison = ("{\"action\":\"" + "a".repeat(1200 * 1024) + "\",\"repository\":{\"name\":\"app\","
+                    + "\"owner\":{\"login\":\"MyOrg\"}}}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            try (KafkaProducer<String, byte[]> producer = producer(bootstrap)) {
+                send(producer, topics, "d-poison", poison);
+                send(producer, topics, "d-after", issue("opened", "MyOrg", "app", "crash on start"));
+            }
+
+            // Then the poison waits in dedup's dead letters, the next delivery is routed, the role runs
+            List<ConsumerRecord<String, byte[]>> letters = readUntil(bootstrap, topics.dedupDeadLetters(), 1);
+            assertThat(letters).singleElement().satisfies(l -> assertThat(l.value()).isEqualTo(poison));
+            assertThat(readUntil(bootstrap, topics.work("triage"), 1)).extracting(r -> EventEnvelope.fromJson(r.value()).deliveryId())
+                    .containsExactly("d-after");
+            assertThat(dedup.isRunning()).isTrue();
+        }
+    }
+
+    @Test
+    @Timeout(90)
     void a_fatal_error_stops_the_role_and_readiness_says_why() {
         // Given a prefix whose topics were never created
         ForgebusConfig config = Deliveries.config("dedupit-missing-" + UUID.randomUUID().toString().substring(0, 8));
@@ -119,7 +152,7 @@ class DedupStreamsBrokerTest {
     private static void send(KafkaProducer<String, byte[]> producer, TopicNames topics, String deliveryId, byte[] body)
             throws Exception {
         producer.send(new ProducerRecord<>(topics.raw(), null, "gh/MyOrg/app", body,
-                Deliveries.headers(topics, "gh", "github", deliveryId, "issues", Instant.now()))).get();
+                Deliveries.headers(topics, "gh", "github", deliveryId, "issues", Instant.now(), body))).get();
     }
 
     /**

@@ -100,8 +100,8 @@ class DedupTopologyTest {
     @Test
     void the_envelope_says_who_what_and_when_and_keeps_the_raw_key() {
         Instant receivedAt = Instant.parse("2026-03-01T11:59:58.123Z");
-        raw.pipeInput(new TestRecord<>(APP_KEY, issue("edited", "MyOrg", "app", "docs typo"),
-                Deliveries.headers(TOPICS, "gh", "github", "d-2", "issues", receivedAt), START));
+        byte[] body = issue("edited", "MyOrg", "app", "docs typo");
+        raw.pipeInput(new TestRecord<>(APP_KEY, body, Deliveries.headers(TOPICS, "gh", "github", "d-2", "issues", receivedAt, body), START));
 
         TestRecord<String, byte[]> record = events.readRecord();
         EventEnvelope envelope = EventEnvelope.fromJson(record.value());
@@ -194,7 +194,7 @@ class DedupTopologyTest {
     }
 
     @Test
-    void an_unreadable_payload_is_traced_counted_and_skipped_without_stopping_the_stream() {
+    void an_unreadable_payload_is_traced_counted_and_dead_lettered_without_stopping_the_stream() {
         // Given a record whose body is not JSON, then a good one
         sendRaw(APP_KEY, "gh", "d-bad", "issues", "<html>oops</html>".getBytes(StandardCharsets.UTF_8));
         sendRaw(APP_KEY, "gh", "d-good", "issues", issue("opened", "MyOrg", "app", "crash"));
@@ -204,7 +204,7 @@ class DedupTopologyTest {
         assertThat(decisions).hasSize(2);
         assertThat(decisions.get(0).deliveryId()).isEqualTo("d-bad");
         assertThat(decisions.get(0).routes()).isNotEmpty()
-                .allSatisfy(r -> assertThat(r.reason()).isEqualTo("unreadable payload: not JSON"));
+                .allSatisfy(r -> assertThat(r.reason()).isEqualTo("dead-lettered to fbtest.dlq.dedup: unreadable payload: not JSON"));
         assertThat(workItems("triage")).extracting(EventEnvelope::deliveryId).containsExactly("d-good");
         assertThat(registry.get("forgebus.dedup.unreadable").tag("forge", "gh").counter().count()).isEqualTo(1);
     }
@@ -217,7 +217,7 @@ class DedupTopologyTest {
 
         assertThat(workItems("triage")).isEmpty();
         assertThat(decisions().getFirst().routes()).isNotEmpty()
-                .allSatisfy(r -> assertThat(r.reason()).isEqualTo("unreadable payload: not JSON"));
+                .allSatisfy(r -> assertThat(r.reason()).endsWith("unreadable payload: not JSON"));
     }
 
     @Test
@@ -238,14 +238,15 @@ class DedupTopologyTest {
     }
 
     @Test
-    void a_record_without_a_delivery_id_is_traced_as_unreadable() {
-        RecordHeaders headers = (RecordHeaders) Deliveries.headers(TOPICS, "gh", "github", "x", "issues", START);
+    void a_record_without_a_delivery_id_is_dead_lettered_as_unreadable() {
+        byte[] body = issue("opened", "MyOrg", "app", "crash");
+        RecordHeaders headers = (RecordHeaders) Deliveries.headers(TOPICS, "gh", "github", "x", "issues", START, body);
         headers.remove(TOPICS.header("delivery-id"));
-        raw.pipeInput(new TestRecord<>(APP_KEY, issue("opened", "MyOrg", "app", "crash"), headers, START));
+        raw.pipeInput(new TestRecord<>(APP_KEY, body, headers, START));
 
         assertThat(workItems("triage")).isEmpty();
         assertThat(decisions().getFirst().routes().getFirst().reason())
-                .isEqualTo("unreadable record: header fbtest.delivery-id missing");
+                .endsWith("unreadable record: header fbtest.delivery-id missing");
     }
 
     @Test
@@ -276,7 +277,7 @@ class DedupTopologyTest {
     // --- helpers ---
 
     private void sendRaw(String key, String forge, String deliveryId, String event, byte[] body) {
-        raw.pipeInput(new TestRecord<>(key, body, Deliveries.headers(TOPICS, forge, "github", deliveryId, event, START), START));
+        raw.pipeInput(new TestRecord<>(key, body, Deliveries.headers(TOPICS, forge, "github", deliveryId, event, START, body), START));
     }
 
     private void sendOutcome(String key, String deliveryId, String module, WorkOutcome.Status status) {

@@ -6,6 +6,8 @@ import java.time.Instant;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import dev.forgebus.common.config.ConfigException;
 import dev.forgebus.common.config.ConfigLoader;
 import dev.forgebus.common.config.ForgebusConfig;
@@ -26,8 +28,14 @@ final class Deliveries {
      * mirror whose primary is on forge {@code cb} for {@code tools}.
      */
     static ForgebusConfig config(String topicPrefix) {
+        return config(topicPrefix, 26_214_400L);
+    }
+
+    /** As {@link #config(String)} with {@code server.max_body_bytes}. */
+    static ForgebusConfig config(String topicPrefix, long maxBodyBytes) {
         try {
             return ConfigLoader.parse("""
+                    server: { max_body_bytes: %d }
                     kafka: { topic_prefix: %s, partitions: 2 }
                     dedup: { retention: 1h }
                     forges:
@@ -49,7 +57,7 @@ final class Deliveries {
                           tools:
                             mirror: { primary_forge: cb, mirror: "gh:MyOrg/tools" }
                             dependency_triggers: { on: tag_push, downstream: ["MyOrg/app"] }
-                    """.formatted(topicPrefix), "test.yml", name -> null);
+                    """.formatted(maxBodyBytes, topicPrefix), "test.yml", name -> null);
         } catch (ConfigException e) {
             throw new IllegalStateException(e);
         }
@@ -83,13 +91,29 @@ final class Deliveries {
                 .formatted(action, repo, owner));
     }
 
-    /** The headers the gateway writes on a raw record. */
-    static Headers headers(TopicNames topics, String forge, String forgeType, String deliveryId, String event, Instant receivedAt) {
+    /**
+     * The headers the gateway writes on a raw record; the facts (owner, repo, action, sender) are
+     * taken from {@code body} by the gateway's rule (repository owner, else organization).
+     */
+    static Headers headers(TopicNames topics, String forge, String forgeType, String deliveryId, String event, Instant receivedAt,
+                           byte[] body) {
+        JsonNode payload;
+        try {
+            payload = Json.MAPPER.readTree(body);
+        } catch (java.io.IOException e) {
+            payload = Json.MAPPER.createObjectNode();
+        }
+        JsonNode repository = payload.path("repository");
+        String owner = login(repository.isObject() ? repository.path("owner") : payload.path("organization"));
         RecordHeaders h = new RecordHeaders();
         h.add(topics.header(RawRecordHeaders.FORGE), utf8(forge));
         h.add(topics.header(RawRecordHeaders.FORGE_TYPE), utf8(forgeType));
         h.add(topics.header(RawRecordHeaders.DELIVERY_ID), utf8(deliveryId));
         h.add(topics.header(RawRecordHeaders.EVENT), utf8(event));
+        h.add(topics.header(RawRecordHeaders.ACTION), utf8(payload.path("action").asText("")));
+        h.add(topics.header(RawRecordHeaders.OWNER), utf8(owner));
+        h.add(topics.header(RawRecordHeaders.REPO), utf8(repository.path("name").asText("")));
+        h.add(topics.header(RawRecordHeaders.SENDER), utf8(login(payload.path("sender"))));
         h.add(topics.header(RawRecordHeaders.RECEIVED_AT), utf8(receivedAt.toString()));
         h.add(RawRecordHeaders.CONTENT_TYPE, utf8("application/json"));
         return h;
@@ -106,6 +130,11 @@ final class Deliveries {
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static String login(JsonNode user) {
+        String login = user.path("login").asText("");
+        return login.isEmpty() ? user.path("username").asText("") : login;
     }
 
     private static byte[] json(String text) {

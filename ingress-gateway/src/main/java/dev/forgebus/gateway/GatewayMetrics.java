@@ -7,8 +7,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 /**
- * The gateway's meters. Tags hold only configured forge ids, verified event types and the
- * gateway's own reasons, so unauthenticated input cannot create new time series.
+ * The gateway's meters. Tags hold only configured forge ids, known event names ({@code other} for
+ * the rest) and the gateway's own reasons, so no input, signed or not, can create new time series.
  */
 final class GatewayMetrics {
     static final String UNKNOWN_FORGE = "unknown";
@@ -26,7 +26,7 @@ final class GatewayMetrics {
 
     void accepted(String forge, String event) {
         Counter.builder("forgebus.webhooks.accepted").description("deliveries acknowledged by Kafka and answered 202")
-                .tag("forge", forge).tag("event", event).register(registry).increment();
+                .tag("forge", forge).tag("event", KnownEvents.tagFor(event)).register(registry).increment();
     }
 
     void rejected(String forge, String reason) {

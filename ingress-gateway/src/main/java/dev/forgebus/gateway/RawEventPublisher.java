@@ -108,6 +108,10 @@ public final class RawEventPublisher implements AutoCloseable {
         h.add(topics.header(RawRecordHeaders.FORGE_TYPE), utf8(d.forgeType().id()));
         h.add(topics.header(RawRecordHeaders.DELIVERY_ID), utf8(d.deliveryId()));
         h.add(topics.header(RawRecordHeaders.EVENT), utf8(d.event()));
+        h.add(topics.header(RawRecordHeaders.ACTION), utf8(d.facts().action()));
+        h.add(topics.header(RawRecordHeaders.OWNER), utf8(d.facts().owner()));
+        h.add(topics.header(RawRecordHeaders.REPO), utf8(d.facts().repo()));
+        h.add(topics.header(RawRecordHeaders.SENDER), utf8(d.facts().sender()));
         h.add(topics.header(RawRecordHeaders.RECEIVED_AT), utf8(d.receivedAt().toString()));
         h.add(RawRecordHeaders.CONTENT_TYPE, utf8(d.contentType()));
         return h;

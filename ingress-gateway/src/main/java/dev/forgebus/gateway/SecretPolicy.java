@@ -7,6 +7,7 @@ import dev.forgebus.common.config.ForgeConfig;
 import dev.forgebus.common.config.ForgebusConfig;
 import dev.forgebus.common.config.OrgConfig;
 import dev.forgebus.common.config.Secret;
+import dev.forgebus.common.event.DeliveryNames;
 
 /**
  * Decides which secrets may verify a delivery (SPEC 4): the org of the path segment if given,
@@ -38,8 +39,8 @@ final class SecretPolicy {
     }
 
     Requirement requirementFor(ForgeConfig forge, Optional<String> pathOrg, Optional<String> payloadOwner) {
-        if (pathOrg.isPresent() && payloadOwner.isPresent() && !pathOrg.get().equalsIgnoreCase(payloadOwner.get())) {
-            // Otherwise one org's secret could vouch for events about another org.
+        if (pathOrg.isPresent() && payloadOwner.isPresent() && !DeliveryNames.sameName(pathOrg.get(), payloadOwner.get())) {
+            // The handler refuses this first (owner_mismatch); kept so the policy is safe alone.
             return new Requirement.Refused("payload owner does not match the org of the URL");
         }
         Optional<OrgConfig> org = pathOrg.or(() -> payloadOwner).flatMap(owner -> config.org(forge.id(), owner));

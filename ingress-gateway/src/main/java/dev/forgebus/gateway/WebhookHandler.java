@@ -11,15 +11,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.forgebus.common.config.ForgeConfig;
 import dev.forgebus.common.config.ForgebusConfig;
+import dev.forgebus.common.event.DeliveryNames;
 import dev.forgebus.common.kafka.RecordKeys;
 import io.javalin.http.Context;
 
@@ -30,15 +28,12 @@ import io.javalin.http.Context;
  */
 final class WebhookHandler {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookHandler.class);
-    private static final Pattern EVENT_NAME = Pattern.compile("[a-z][a-z0-9_.]{0,63}");
-    private static final Pattern DELIVERY_ID = Pattern.compile("[A-Za-z0-9._:@+=-]{1,200}");
     private static final String FORM = "application/x-www-form-urlencoded";
 
     private final ForgebusConfig config;
     private final SecretPolicy secretPolicy;
     private final RawEventPublisher publisher;
     private final GatewayMetrics metrics;
-    private final ObjectMapper mapper;
     private final Clock clock;
 
     WebhookHandler(ForgebusConfig config, RawEventPublisher publisher, GatewayMetrics metrics, Clock clock) {
@@ -46,7 +41,6 @@ final class WebhookHandler {
         this.secretPolicy = new SecretPolicy(config);
         this.publisher = publisher;
         this.metrics = metrics;
-        this.mapper = PayloadFacts.mapperFor(config.server().maxBodyBytes());
         this.clock = clock;
     }
 
@@ -60,11 +54,14 @@ final class WebhookHandler {
         metrics.received(forgeId);
         ForgeDialect dialect = ForgeDialect.of(forge.type());
         Optional<String> pathOrg = Optional.ofNullable(ctx.pathParamMap().get("org"));
+        if (pathOrg.isPresent() && !DeliveryNames.isOwner(pathOrg.get())) {
+            throw reject(400, "invalid_owner", forgeId, "the org of the URL is not a valid owner name");
+        }
 
         byte[] body = readBody(ctx, forgeId);
         String event = firstNonEmpty(ctx, dialect.eventHeaders())
                 .orElseThrow(() -> reject(400, "missing_event", forgeId, "missing event header " + dialect.eventHeaders().get(0)));
-        if (!EVENT_NAME.matcher(event).matches()) {
+        if (!DeliveryNames.isToken(event)) {
             throw reject(400, "invalid_event", forgeId, "the event header is not an event name");
         }
 
@@ -74,26 +71,26 @@ final class WebhookHandler {
                 : body;
         byte[] signed = form && dialect.signsFormPayloadOnly() ? json : body;
 
-        PayloadFacts facts = null;
-        String malformed = null;
-        try {
-            facts = PayloadFacts.read(json, mapper);
-        } catch (PayloadFacts.MalformedPayloadException e) {
-            malformed = e.getMessage();
+        DeliveryFacts.Reading reading = DeliveryFacts.read(json);
+        DeliveryFacts facts = reading instanceof DeliveryFacts.Reading.Read(DeliveryFacts read) ? read : DeliveryFacts.NONE;
+        if (pathOrg.isPresent() && !facts.owner().isEmpty() && !DeliveryNames.sameName(pathOrg.get(), facts.owner())) {
+            // Otherwise one org's secret could vouch for events about another org.
+            throw reject(401, "owner_mismatch", forgeId, "the payload's owner is not the org of the URL");
         }
-        Optional<String> owner = facts == null ? Optional.empty() : facts.owner();
-        // Authenticate before telling the sender anything about its body.
-        authenticate(ctx, forge, dialect, pathOrg, owner, signed);
-        if (malformed != null) {
-            throw reject(400, "malformed_body", forgeId, malformed);
+        // Authenticate before telling the sender anything about its body. A body whose facts
+        // cannot be read is checked against the URL org's or the forge's secret, never an owner's.
+        authenticate(ctx, forge, dialect, pathOrg, Optional.of(facts.owner()).filter(o -> !o.isEmpty()), signed);
+        if (reading instanceof DeliveryFacts.Reading.Refused(String reason, String message)) {
+            throw reject(400, reason, forgeId, message);
         }
 
         String deliveryId = firstNonEmpty(ctx, dialect.deliveryIdHeaders()).orElseGet(() -> "sha256:" + sha256Hex(json));
-        if (!DELIVERY_ID.matcher(deliveryId).matches()) {
+        if (!DeliveryNames.isDeliveryId(deliveryId)) {
             throw reject(400, "invalid_delivery_id", forgeId, "the delivery id header has characters a delivery id never has");
         }
-        String key = RecordKeys.of(forgeId, owner.orElse(null), facts.repo().orElse(null));
-        RawDelivery delivery = new RawDelivery(key, forgeId, forge.type(), deliveryId, event, receivedAt, "application/json", json);
+        String key = RecordKeys.of(forgeId, facts.owner(), facts.repo());
+        RawDelivery delivery = new RawDelivery(key, forgeId, forge.type(), deliveryId, event, facts, receivedAt,
+                "application/json", json);
         publish(ctx, delivery);
     }
 

@@ -1,5 +1,6 @@
 package dev.forgebus.common.config;
 
+import dev.forgebus.common.event.DeliveryNames;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -37,11 +38,12 @@ public record ForgebusConfig(ServerConfig server, AdminConfig admin, KafkaSettin
 
     /**
      * The org configured for {@code owner} on {@code forgeId}. Logins are case-insensitive on
-     * every supported forge, and an org of the same name on another forge is another org.
+     * every supported forge (ASCII letters only: {@link DeliveryNames#sameName}), and an org of the
+     * same name on another forge is another org.
      */
     public Optional<OrgConfig> org(String forgeId, String owner) {
         return orgs.values().stream()
-                .filter(o -> o.forge().equals(forgeId) && o.name().equalsIgnoreCase(owner))
+                .filter(o -> o.forge().equals(forgeId) && DeliveryNames.sameName(o.name(), owner))
                 .findFirst();
     }
 

@@ -1,5 +1,6 @@
 package dev.forgebus.common.config;
 
+import dev.forgebus.common.event.DeliveryNames;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -94,7 +95,7 @@ public final class OpsFile {
             ConfigProblems scratch = new ConfigProblems(PATH);
             NodeReader quiet = new NodeReader(scratch, new Interpolator(name -> null, scratch));
             forges.repoRef(text, block.pathOf("downstream"), Optional.of(repo.forgeId()), quiet).ifPresent(ref -> {
-                if (!ref.forgeId().equals(repo.forgeId()) || !ref.owner().equalsIgnoreCase(repo.owner())) {
+                if (!ref.forgeId().equals(repo.forgeId()) || !DeliveryNames.sameName(ref.owner(), repo.owner())) {
                     reader.problem(text.node(), block.pathOf("downstream"), "a .ops.yaml may only trigger repositories"
                             + " of its own owner (" + repo.owner() + " on " + repo.forgeId() + "), got " + text.shown()
                             + "; list other owners' repositories in the main config");

@@ -1,5 +1,6 @@
 package dev.forgebus.common.config;
 
+import dev.forgebus.common.event.DeliveryNames;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -30,6 +31,6 @@ public record OrgConfig(String name, String forge, List<Secret> webhookSecrets, 
 
     /** A listed repository, matched case-insensitively as the forges do. */
     public Optional<RepoConfig> repository(String repo) {
-        return repositories.values().stream().filter(r -> r.name().equalsIgnoreCase(repo)).findFirst();
+        return repositories.values().stream().filter(r -> DeliveryNames.sameName(r.name(), repo)).findFirst();
     }
 }

@@ -3,8 +3,6 @@ package dev.forgebus.common.event;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -12,13 +10,12 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 /**
- * The one JSON mapper for Forgebus' own records (envelopes, decisions, outcomes). Limits follow
- * the largest webhook (25 MiB) rather than Jackson's 20 MB string default; times are ISO-8601.
+ * The one JSON mapper for Forgebus' own records (envelopes, decisions, outcomes). Its limits are
+ * {@link JsonLimits}' for records: whatever payload the gateway accepted fits in an envelope this
+ * mapper reads back. Times are ISO-8601.
  */
 public final class Json {
-    public static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(64 * 1024 * 1024).build())
-            .build())
+    public static final ObjectMapper MAPPER = new ObjectMapper(JsonLimits.recordFactory())
             .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
