@@ -34,6 +34,32 @@ public final class Secret {
         return MASK;
     }
 
+    /**
+     * {@code text} with every copy of this secret replaced by {@code *****}: as written, in any
+     * letter case (a server that echoes a token upper-cased, or an error page that lower-cases the
+     * URL it failed on) and URL-encoded (a token that travelled in a query string or form body, with
+     * either case of percent-escapes). For messages that come from outside (a forge's error body)
+     * and are about to be logged or stored.
+     */
+    public String scrubFrom(String text) {
+        if (text == null || value.isEmpty()) {
+            return text;
+        }
+        String result = text;
+        for (String form : forms()) {
+            result = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(form),
+                    java.util.regex.Pattern.CASE_INSENSITIVE | java.util.regex.Pattern.UNICODE_CASE)
+                    .matcher(result).replaceAll(MASK);
+        }
+        return result;
+    }
+
+    /** The value, then its URL-encoded forms when they differ (form encoding, then %20 for spaces). */
+    private java.util.List<String> forms() {
+        String form = java.net.URLEncoder.encode(value, StandardCharsets.UTF_8);
+        return java.util.stream.Stream.of(value, form, form.replace("+", "%20")).distinct().toList();
+    }
+
     /** Constant-time, so that comparing two secrets does not leak how many characters match. */
     @Override
     public boolean equals(Object other) {

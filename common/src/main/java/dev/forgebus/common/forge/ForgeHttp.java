@@ -178,7 +178,7 @@ final class ForgeHttp {
     }
 
     private static String scrub(String message, Optional<Secret> token) {
-        return token.map(t -> t.reveal().isEmpty() ? message : message.replace(t.reveal(), MASK)).orElse(message);
+        return token.map(t -> t.scrubFrom(message)).orElse(message);
     }
 
     /** One path segment (owner, repository name) encoded for a URL path. */

@@ -20,6 +20,18 @@ class SecretTest {
     }
 
     @Test
+    void scrubbing_masks_the_value_in_any_case_and_url_encoded() {
+        Secret token = Secret.of("ghp_Ab/c+d=e f");
+
+        // Before the hostile-input work only the exact value was replaced
+        assertThat(token.scrubFrom("bad credentials: GHP_AB/C+D=E F")).isEqualTo("bad credentials: *****");
+        assertThat(token.scrubFrom("GET /x?access_token=ghp_Ab%2Fc%2Bd%3De+f failed")).isEqualTo("GET /x?access_token=***** failed");
+        assertThat(token.scrubFrom("url ghp_ab%2fc%2bd%3de%20f")).isEqualTo("url *****");
+        assertThat(token.scrubFrom("nothing to hide")).isEqualTo("nothing to hide");
+        assertThat(Secret.of("").scrubFrom("text")).isEqualTo("text");
+    }
+
+    @Test
     void secrets_are_equal_by_value() {
         assertThat(Secret.of("a")).isEqualTo(Secret.of("a")).hasSameHashCodeAs(Secret.of("a"));
         assertThat(Secret.of("a")).isNotEqualTo(Secret.of("b"));
