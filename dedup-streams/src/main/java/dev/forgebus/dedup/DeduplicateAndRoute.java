@@ -194,13 +194,14 @@ final class DeduplicateAndRoute extends ContextualProcessor<String, byte[], Stri
         List<RouteDecision> routes = Router.EVENT_DRIVEN.stream()
                 .map(module -> new RouteDecision(module.id(), false, why))
                 .toList();
-        DedupDecision decision = new DedupDecision(forge, deliveryId, raw.key(), event, action, receivedAt, now, false, routes);
+        DedupDecision decision = new DedupDecision(forge, deliveryId, raw.key(), "", "", event, action, receivedAt, now, false,
+                routes);
         context().forward(raw.withValue(new Outbound(topics.trace(), decision.toJson())));
     }
 
     private void trace(Record<String, byte[]> raw, EventEnvelope event, Instant now, boolean duplicate, List<RouteDecision> routes) {
-        DedupDecision decision = new DedupDecision(event.forge(), event.deliveryId(), keyOf(raw, event), event.event(),
-                event.action(), event.receivedAt(), now, duplicate, routes);
+        DedupDecision decision = new DedupDecision(event.forge(), event.deliveryId(), keyOf(raw, event), event.owner(),
+                event.repo(), event.event(), event.action(), event.receivedAt(), now, duplicate, routes);
         send(raw, event, topics.trace(), decision.toJson());
     }
 

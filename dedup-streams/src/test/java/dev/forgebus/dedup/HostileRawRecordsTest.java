@@ -79,6 +79,7 @@ class HostileRawRecordsTest {
 
         List<EventEnvelope> work = values(TOPICS.work("triage")).stream().map(EventEnvelope::fromJson).toList();
         assertThat(work).singleElement().extracting(EventEnvelope::owner, EventEnvelope::repo).containsExactly("MyOrg", "app");
+        assertThat(DedupDecision.fromJson(values(TOPICS.trace()).getFirst()).owner()).as("the trace names the same owner").isEqualTo("MyOrg");
     }
 
     @Test
