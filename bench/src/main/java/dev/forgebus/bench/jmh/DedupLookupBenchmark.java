@@ -150,6 +150,11 @@ public class DedupLookupBenchmark {
         h.add(topics.header(RawRecordHeaders.FORGE_TYPE), utf8("github"));
         h.add(topics.header(RawRecordHeaders.DELIVERY_ID), utf8(deliveryId));
         h.add(topics.header(RawRecordHeaders.EVENT), utf8("issues"));
+        // The facts the gateway derives (Payloads' issue events are MyOrg/app, opened by octocat)
+        h.add(topics.header(RawRecordHeaders.ACTION), utf8("opened"));
+        h.add(topics.header(RawRecordHeaders.OWNER), utf8("MyOrg"));
+        h.add(topics.header(RawRecordHeaders.REPO), utf8("app"));
+        h.add(topics.header(RawRecordHeaders.SENDER), utf8("octocat"));
         h.add(topics.header(RawRecordHeaders.RECEIVED_AT), utf8(receivedAt));
         h.add(RawRecordHeaders.CONTENT_TYPE, utf8("application/json"));
         return h;

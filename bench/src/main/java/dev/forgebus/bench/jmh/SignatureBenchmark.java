@@ -27,16 +27,18 @@ import org.openjdk.jmh.infra.Blackhole;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.forgebus.common.event.JsonLimits;
+import dev.forgebus.common.event.StrictUtf8;
 
 /**
  * What the ingress gateway does to every delivery's body before it is written to Kafka, per
  * payload size (1 KB to GitHub's 25 MB cap).
  *
  * <p><b>Reproduced, not called.</b> {@code dev.forgebus.gateway.SignatureVerifier} and
- * {@code dev.forgebus.gateway.PayloadFacts} are package-private, and this module may not put
+ * {@code dev.forgebus.gateway.DeliveryFacts} are package-private, and this module may not put
  * classes into the gateway's package. The two benchmarks therefore repeat their exact operations:
  * <ul>
  *   <li>{@link #verifyHmacSha256}: as {@code SignatureVerifier.verifyOne/hmac} for GitHub's
@@ -44,10 +46,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  *       {@link HexFormat#parseHex}, then {@code Mac.getInstance("HmacSHA256")} + {@code init} per
  *       call (the gateway does not cache the {@code Mac}), {@code doFinal(body)}, and
  *       {@link MessageDigest#isEqual}.</li>
- *   <li>{@link #scanPayload}: as {@code PayloadFacts.read}: a Jackson token stream over the body
- *       with the mapper limits of {@code PayloadFacts.mapperFor(25 MiB)}, {@code readTree} of
- *       the small {@code repository}/{@code organization} objects and {@code skipChildren()} over
- *       everything else, then the trailing-content check.</li>
+ *   <li>{@link #scanPayload}: as {@code DeliveryFacts.read}: the {@code StrictUtf8} pass, then a
+ *       Jackson token stream over the body with {@code JsonLimits.payloadFactory()} (duplicate
+ *       detection on), {@code readTree} of the small {@code repository}, {@code organization},
+ *       {@code sender} and {@code action} values and {@code skipChildren()} over everything
+ *       else, then the trailing-content check (the name checks on the facts are left out).</li>
  * </ul>
  * If either gateway class changes, update this copy.
  */
@@ -69,6 +72,7 @@ public class SignatureBenchmark {
     private String secret;
     private String headerValue;
     private ObjectMapper mapper;
+    private JsonNode bhSink;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
@@ -78,12 +82,7 @@ public class SignatureBenchmark {
         }
         secret = "change-me-github-secret";
         headerValue = PREFIX + HEX.formatHex(hmac(secret, body));
-        mapper = new ObjectMapper(JsonFactory.builder()
-                .streamReadConstraints(StreamReadConstraints.builder()
-                        .maxStringLength((int) Math.min(Integer.MAX_VALUE, MAX_BODY_BYTES))
-                        .maxDocumentLength(MAX_BODY_BYTES)
-                        .build())
-                .build());
+        mapper = new ObjectMapper(JsonLimits.payloadFactory());
         if (!verify(headerValue, body)) {
             throw new IllegalStateException("the benchmark's own signature does not verify");
         }
@@ -100,6 +99,12 @@ public class SignatureBenchmark {
     @Benchmark
     public void scanPayload(Blackhole bh) throws IOException {
         bh.consume(scan(body));
+    }
+
+    /** The strict UTF-8 and lone-surrogate pass alone (part of {@link #scanPayload}). */
+    @Benchmark
+    public boolean strictUtf8() {
+        return StrictUtf8.problem(body).isEmpty();
     }
 
     private boolean verify(String value, byte[] signedBytes) {
@@ -125,6 +130,9 @@ public class SignatureBenchmark {
 
     /** Returns the repository node (or null), after checking the whole body is one JSON object. */
     private JsonNode scan(byte[] json) throws IOException {
+        if (StrictUtf8.problem(json).isPresent()) {
+            throw new IOException("not strict UTF-8");
+        }
         try (JsonParser parser = mapper.getFactory().createParser(json)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new IOException("not an object");
@@ -138,6 +146,8 @@ public class SignatureBenchmark {
                     repository = mapper.readTree(parser);
                 } else if ("organization".equals(field) && value == JsonToken.START_OBJECT) {
                     organization = mapper.readTree(parser);
+                } else if (("sender".equals(field) || "action".equals(field)) && value != JsonToken.VALUE_NULL) {
+                    bhSink = mapper.readTree(parser);
                 } else {
                     parser.skipChildren();
                 }
