@@ -122,8 +122,12 @@ public final class OpsFile {
                 "a " + PATH + " may only name a mirror of its own owner (" + repo.owner() + ") or of an owner listed in"
                         + " mirror_targets_allowed of org " + org.name() + " in the main config, got " + text.shown()));
         block.text("primary_forge").ifPresent(text -> {
-            String forge = text.value().strip();
-            if (forges.isDeclared(forge) && !mayMirrorTo(new RepoRef(forge, repo.owner(), repo.repo()), repo, config, org)) {
+            // Resolved as ModuleReader does: a forge id, or the type of the only forge of that type.
+            String name = text.value().strip();
+            Optional<String> forge = forges.isDeclared(name) ? Optional.of(name)
+                    : ForgeType.parse(name).flatMap(forges::onlyForgeOfType);
+            if (forge.isPresent()
+                    && !mayMirrorTo(new RepoRef(forge.get(), repo.owner(), repo.repo()), repo, config, org)) {
                 reader.problem(text.node(), block.pathOf("primary_forge"), "a " + PATH + " may only name a primary"
                         + " forge where " + repo.owner() + " is a configured org (or listed in mirror_targets_allowed of"
                         + " org " + org.name() + "), got " + text.shown());

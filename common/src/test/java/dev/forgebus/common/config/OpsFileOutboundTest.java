@@ -154,4 +154,19 @@ class OpsFileOutboundTest {
         assertThat(problems("mirror: { mirror: \"codeberg:Partner/app\" }")).singleElement().asString()
                 .contains("may only name a mirror of its own owner");
     }
+    @Test
+    void a_primary_forge_where_the_owner_is_someone_else_is_refused_also_when_written_as_a_type() throws ConfigException {
+        RepositorySettings base = config.resolve("github", "OtherOrg", "app");
+        RepoRef other = new RepoRef("github", "OtherOrg", "app");
+
+        for (String primary : List.of("codeberg", "forgejo")) {
+            ConfigException e = catchThrowableOfType(ConfigException.class, () -> OpsFile.apply(config, base, other,
+                    "mirror: { primary_forge: " + primary + ", mirror: \"OtherOrg/app-mirror\" }"));
+            assertThat(e).as(primary).isNotNull();
+            assertThat(e.getMessage()).as(primary)
+                    .startsWith(".ops.yaml:1: mirror.primary_forge: a .ops.yaml may only name a primary forge where OtherOrg");
+        }
+        assertThat(apply("mirror: { primary_forge: forgejo, mirror: \"MyOrg/app-mirror\" }").mirror().orElseThrow()
+                .primaryForge()).isEqualTo("codeberg");
+    }
 }
