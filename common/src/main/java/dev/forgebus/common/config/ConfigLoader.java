@@ -1,7 +1,6 @@
 package dev.forgebus.common.config;
 
 import java.io.IOException;
-import java.io.StringReader;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -17,11 +16,6 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.error.Mark;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
@@ -85,30 +79,32 @@ public final class ConfigLoader {
     public static ForgebusConfig parse(String yamlText, String fileName, Function<String, String> environment)
             throws ConfigException {
         ConfigProblems problems = new ConfigProblems(fileName);
-        Node root = compose(yamlText, problems);
+        Node root = YamlLimits.MAIN_CONFIG.compose(yamlText, problems);
         problems.throwIfAny();
-        NodeReader reader = new NodeReader(problems, new Interpolator(environment, problems));
-        Optional<YamlBlock> top = YamlBlock.open(reader, root, "", 1, TOP_LEVEL_KEYS, MISPLACED_AT_TOP);
-        if (top.isEmpty()) {
-            throw problems.toException();
+        NodeBudget budget = new NodeBudget(YamlLimits.MAIN_CONFIG.maxNodes());
+        NodeReader reader = new NodeReader(problems, new Interpolator(environment, problems), budget);
+        try {
+            Optional<YamlBlock> top = YamlBlock.open(reader, root, "", 1, TOP_LEVEL_KEYS, MISPLACED_AT_TOP);
+            if (top.isEmpty()) {
+                throw problems.toException();
+            }
+            ForgebusConfig config = read(top.get());
+            problems.throwIfAny();
+            return config;
+        } catch (NodeBudget.Exhausted e) {
+            throw budget.reported(e, problems);
+        } catch (StackOverflowError e) {
+            throw tooDeep(problems);
         }
-        ForgebusConfig config = read(top.get());
-        problems.throwIfAny();
-        return config;
     }
 
-    static Node compose(String yamlText, ConfigProblems problems) {
-        try {
-            return new Yaml(new LoaderOptions()).compose(new StringReader(yamlText));
-        } catch (MarkedYAMLException e) {
-            Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
-            String problem = e.getProblem() != null ? e.getProblem() : "invalid YAML";
-            String context = e.getContext() != null ? " (" + e.getContext() + ")" : "";
-            problems.add(mark == null ? 0 : mark.getLine() + 1, "invalid YAML: " + problem + context);
-        } catch (YAMLException e) {
-            problems.add(0, "invalid YAML: " + e.getMessage());
-        }
-        return null;
+    /**
+     * A last resort: composing bounds nesting and merges are checked for cycles, so no file
+     * should get here; if one does, it is a problem of that file, not a crash of the caller.
+     */
+    static ConfigException tooDeep(ConfigProblems problems) {
+        problems.add(0, "YAML too deeply nested or recursive to read");
+        return problems.toException();
     }
 
     private static ForgebusConfig read(YamlBlock top) {

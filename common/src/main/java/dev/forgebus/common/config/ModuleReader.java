@@ -3,6 +3,7 @@ package dev.forgebus.common.config;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,11 +34,12 @@ final class ModuleReader {
             ModuleId.MIRROR, List.of("enabled", "primary_forge", "mirror", "verify_on_push", "max_drift_seconds"),
             ModuleId.DEPENDENCY_TRIGGERS, List.of("enabled", "on", "downstream", "event_type")));
     private static final List<String> RULE_KEYS = List.of("keywords", "labels");
-    private static final List<String> CHANNEL_KEYS = List.of("type", "url", "events");
+    private static final List<String> CHANNEL_KEYS = List.of("name", "type", "url", "events");
     private static final int MAX_EVENT_TYPE_LENGTH = 100;
 
     private final ForgeDirectory forges;
     private final Optional<String> orgForge;
+    private final Optional<ConfiguredChannels> channelsByName;
 
     /**
      * @param orgForge the forge id of the org whose blocks are read: the default forge of
@@ -46,8 +48,17 @@ final class ModuleReader {
      *                 the references that depend on it are not checked, to avoid echo errors.
      */
     ModuleReader(ForgeDirectory forges, Optional<String> orgForge) {
+        this(forges, orgForge, Optional.empty());
+    }
+
+    /**
+     * @param channelsByName when present (a {@code .ops.yaml}), {@code channels} entries are names
+     *                       of these channels, never a type and a URL
+     */
+    ModuleReader(ForgeDirectory forges, Optional<String> orgForge, Optional<ConfiguredChannels> channelsByName) {
         this.forges = forges;
         this.orgForge = orgForge;
+        this.channelsByName = channelsByName;
     }
 
     static List<String> keysOf(ModuleId module) {
@@ -97,11 +108,23 @@ final class ModuleReader {
             b.missing("channels");
         }
         List<NotificationChannel> channels = new ArrayList<>();
+        Map<String, Integer> lineByName = new HashMap<>();
         List<Node> items = b.items("channels");
         for (int i = 0; i < items.size(); i++) {
             Node item = items.get(i);
-            YamlBlock.open(b.reader(), item, b.pathOf("channels") + "[" + i + "]", ConfigProblems.lineOf(item), CHANNEL_KEYS)
-                    .flatMap(this::channel).ifPresent(channels::add);
+            String itemPath = b.pathOf("channels") + "[" + i + "]";
+            Optional<NotificationChannel> channel = channelsByName.isPresent()
+                    ? channelsByName.get().named(item, itemPath, b.reader())
+                    : YamlBlock.open(b.reader(), item, itemPath, ConfigProblems.lineOf(item), CHANNEL_KEYS).flatMap(this::channel);
+            channel.ifPresent(c -> {
+                Integer first = lineByName.putIfAbsent(c.name(), ConfigProblems.lineOf(item));
+                if (first != null) {
+                    b.reader().problem(item, itemPath, "channel name '" + c.name() + "' is already used at line " + first
+                            + " (give each channel its own name:)");
+                } else {
+                    channels.add(c);
+                }
+            });
         }
         return new Notifications(enabled, channels);
     }
@@ -115,6 +138,13 @@ final class ModuleReader {
             c.missing("url");
         }
         Optional<ChannelType> type = c.optionalChoice("type", ChannelType.values(), ChannelType::id);
+        Optional<String> name = c.optionalString("name").filter(n -> {
+            if (!ForgeDirectory.NAME.matcher(n).matches()) {
+                c.problem("name", "may only contain letters, digits, '.', '_' and '-', got '" + n + "'");
+                return false;
+            }
+            return true;
+        });
         Optional<Secret> url = webhookUrl(c, "url");
         List<String> events = c.strings("events", List.of());
         for (String event : events) {
@@ -122,10 +152,10 @@ final class ModuleReader {
                 c.problem("events", "event names are lower-case words such as release or mirror_drift, got '" + event + "'");
             }
         }
-        if (type.isEmpty() || url.isEmpty()) {
+        if (type.isEmpty() || url.isEmpty() || c.isSet("name") && name.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new NotificationChannel(type.get(), url.get(), events));
+        return Optional.of(new NotificationChannel(name.orElse(type.get().id()), type.get(), url.get(), events));
     }
 
     /** A webhook URL is a credential: checked to be http(s), never shown. Empty means none. */

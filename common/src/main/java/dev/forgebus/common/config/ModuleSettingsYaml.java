@@ -21,6 +21,8 @@ import org.yaml.snakeyaml.nodes.Node;
  * to their defaults are not written, so they follow the day counts a {@code .ops.yaml} changes, as
  * they would have in the main file. Empty {@code channels} and {@code downstream} lists are not
  * written either: then a {@code .ops.yaml} enabling the module without them is told what is missing.
+ * Notification channels are written as their names, and read back against the main config's
+ * channels ({@link ConfiguredChannels}).
  */
 final class ModuleSettingsYaml {
 
@@ -80,13 +82,11 @@ final class ModuleSettingsYaml {
     private static Map<String, Object> notifications(Notifications n) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("enabled", n.enabled());
+        // By name: read back against the main config's channels (ConfiguredChannels), so no URL
+        // goes through YAML again and a .ops.yaml's own channels are names like these.
         List<Object> channels = new ArrayList<>();
         for (NotificationChannel channel : n.channels()) {
-            Map<String, Object> c = new LinkedHashMap<>();
-            c.put("type", channel.type().id());
-            c.put("url", text(channel.url().reveal()));
-            c.put("events", texts(channel.events()));
-            channels.add(c);
+            channels.add(text(channel.name()));
         }
         if (!channels.isEmpty()) {
             m.put("channels", channels);

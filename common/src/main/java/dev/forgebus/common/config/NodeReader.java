@@ -43,14 +43,21 @@ final class NodeReader {
 
     private final ConfigProblems problems;
     private final Interpolator interpolator;
+    private final NodeBudget budget;
 
-    NodeReader(ConfigProblems problems, Interpolator interpolator) {
+    NodeReader(ConfigProblems problems, Interpolator interpolator, NodeBudget budget) {
         this.problems = problems;
         this.interpolator = interpolator;
+        this.budget = budget;
     }
 
     ConfigProblems problems() {
         return problems;
+    }
+
+    /** Shared by every reader of one document: merges and overlays count against the same limit. */
+    NodeBudget budget() {
+        return budget;
     }
 
     void problem(Node node, String path, String message) {
@@ -71,6 +78,7 @@ final class NodeReader {
     }
 
     Optional<Text> text(Node node, String path, String expected) {
+        budget.spend(node);
         if (isNull(node)) {
             return Optional.empty();
         }
@@ -185,6 +193,7 @@ final class NodeReader {
             return List.of();
         }
         if (node instanceof SequenceNode sequence) {
+            sequence.getValue().forEach(budget::spend);
             return sequence.getValue();
         }
         problem(node, path, "expected a list, got " + kindOf(node));

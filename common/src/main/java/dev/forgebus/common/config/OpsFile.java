@@ -59,15 +59,29 @@ public final class OpsFile {
         if (base.org().isEmpty()) {
             return base;
         }
-        Node root = ConfigLoader.compose(text, problems);
+        Node root = YamlLimits.OPS_FILE.compose(text, problems);
         problems.throwIfAny();
-        NodeReader reader = new NodeReader(problems, new Interpolator(name -> null, problems));
+        NodeBudget budget = new NodeBudget(YamlLimits.OPS_FILE.maxNodes());
+        NodeReader reader = new NodeReader(problems, new Interpolator(name -> null, problems), budget);
+        try {
+            return read(config, base, repo, root, reader);
+        } catch (NodeBudget.Exhausted e) {
+            throw budget.reported(e, problems);
+        } catch (StackOverflowError e) {
+            throw ConfigLoader.tooDeep(problems);
+        }
+    }
+
+    private static RepositorySettings read(ForgebusConfig config, RepositorySettings base, RepoRef repo, Node root,
+                                           NodeReader reader) throws ConfigException {
+        ConfigProblems problems = reader.problems();
         Optional<YamlBlock> top = YamlBlock.open(reader, root, "", 1, OrgReader.REPOSITORY_KEYS, MISPLACED);
         if (top.isEmpty()) {
             throw problems.toException();
         }
         ForgeDirectory forges = new ForgeDirectory();
         config.forges().values().forEach(f -> forges.declare(f.id(), Optional.of(f.type())));
+        OrgConfig org = base.org().orElseThrow();
         Map<ModuleId, Node> baseNodes = ModuleSettingsYaml.nodes(base);
         Map<ModuleId, YamlBlock> effective = new EnumMap<>(ModuleId.class);
         for (ModuleId module : ModuleReader.REPOSITORY_MODULES) {
@@ -80,20 +94,65 @@ public final class OpsFile {
                 if (module == ModuleId.DEPENDENCY_TRIGGERS && own.get().has("downstream")) {
                     checkOwnOwner(own.get(), repo, forges, reader);
                 }
+                if (module == ModuleId.MIRROR) {
+                    checkMirrorOwners(own.get(), repo, config, org, forges, reader);
+                }
             } else {
                 inherited.ifPresent(b -> effective.put(module, b));
             }
         }
-        ModuleSettings settings = new ModuleReader(forges, Optional.of(base.org().get().forge())).read(effective);
+        ModuleSettings settings = new ModuleReader(forges, Optional.of(org.forge()),
+                Optional.of(ConfiguredChannels.of(base))).read(effective);
         problems.throwIfAny();
         return RepositorySettings.of(base.org(), base.repositoryConfigured(), settings);
+    }
+
+    /**
+     * The mirror (and the primary, {@code <primary_forge>:<owner>/<repo>}) must belong to the
+     * repository's own owner: on its forge, or on a forge where the main config configures an org
+     * of that name (a login on another forge may be someone else's); other owners only when the
+     * org's {@code mirror_targets_allowed} lists them. The mirror module writes to the mirror
+     * with Forgebus's credentials.
+     */
+    private static void checkMirrorOwners(YamlBlock block, RepoRef repo, ForgebusConfig config, OrgConfig org,
+                                          ForgeDirectory forges, NodeReader reader) {
+        NodeReader quiet = quietReader();
+        block.text("mirror").flatMap(text -> forges.repoRef(text, block.pathOf("mirror"), Optional.of(org.forge()), quiet)
+                .filter(ref -> !mayMirrorTo(ref, repo, config, org))
+                .map(ref -> text)).ifPresent(text -> reader.problem(text.node(), block.pathOf("mirror"),
+                "a " + PATH + " may only name a mirror of its own owner (" + repo.owner() + ") or of an owner listed in"
+                        + " mirror_targets_allowed of org " + org.name() + " in the main config, got " + text.shown()));
+        block.text("primary_forge").ifPresent(text -> {
+            // Resolved as ModuleReader does: a forge id, or the type of the only forge of that type.
+            String name = text.value().strip();
+            Optional<String> forge = forges.isDeclared(name) ? Optional.of(name)
+                    : ForgeType.parse(name).flatMap(forges::onlyForgeOfType);
+            if (forge.isPresent()
+                    && !mayMirrorTo(new RepoRef(forge.get(), repo.owner(), repo.repo()), repo, config, org)) {
+                reader.problem(text.node(), block.pathOf("primary_forge"), "a " + PATH + " may only name a primary"
+                        + " forge where " + repo.owner() + " is a configured org (or listed in mirror_targets_allowed of"
+                        + " org " + org.name() + "), got " + text.shown());
+            }
+        });
+    }
+
+    private static boolean mayMirrorTo(RepoRef target, RepoRef repo, ForgebusConfig config, OrgConfig org) {
+        boolean sameOwner = target.owner().equalsIgnoreCase(repo.owner())
+                && (target.forgeId().equals(repo.forgeId()) || config.orgs().values().stream().anyMatch(
+                        o -> o.forge().equals(target.forgeId()) && o.name().equalsIgnoreCase(target.owner())));
+        return sameOwner || org.mirrorTargetsAllowed().stream().anyMatch(owner -> owner.owns(target));
+    }
+
+    /** For references whose problems the module reader reports anyway: read here only to be checked. */
+    private static NodeReader quietReader() {
+        ConfigProblems scratch = new ConfigProblems(PATH);
+        return new NodeReader(scratch, new Interpolator(name -> null, scratch), new NodeBudget(Integer.MAX_VALUE));
     }
 
     private static void checkOwnOwner(YamlBlock block, RepoRef repo, ForgeDirectory forges, NodeReader reader) {
         for (NodeReader.Text text : block.texts("downstream")) {
             // Reported by ModuleReader when unreadable; only readable references are checked here.
-            ConfigProblems scratch = new ConfigProblems(PATH);
-            NodeReader quiet = new NodeReader(scratch, new Interpolator(name -> null, scratch));
+            NodeReader quiet = quietReader();
             forges.repoRef(text, block.pathOf("downstream"), Optional.of(repo.forgeId()), quiet).ifPresent(ref -> {
                 if (!ref.forgeId().equals(repo.forgeId()) || !DeliveryNames.sameName(ref.owner(), repo.owner())) {
                     reader.problem(text.node(), block.pathOf("downstream"), "a .ops.yaml may only trigger repositories"

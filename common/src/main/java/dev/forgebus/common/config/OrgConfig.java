@@ -16,9 +16,12 @@ import java.util.Optional;
  * @param token               API token for this org, used instead of the forge's
  * @param defaults            module blocks applying to every repository of the org, listed or not
  * @param repositories        listed repositories by name as written, with effective settings
+ * @param mirrorTargetsAllowed owners, besides the repository's own, whose repositories a
+ *                            {@code .ops.yaml} of this org may name as its mirror
  */
 public record OrgConfig(String name, String forge, List<Secret> webhookSecrets, boolean insecureNoSignature,
-                        Optional<Secret> token, ModuleSettings defaults, Map<String, RepoConfig> repositories) {
+                        Optional<Secret> token, ModuleSettings defaults, Map<String, RepoConfig> repositories,
+                        List<RepoOwner> mirrorTargetsAllowed) {
 
     public OrgConfig {
         Objects.requireNonNull(name, "name");
@@ -27,6 +30,7 @@ public record OrgConfig(String name, String forge, List<Secret> webhookSecrets, 
         Objects.requireNonNull(token, "token");
         Objects.requireNonNull(defaults, "defaults");
         repositories = OrderedMaps.copyOf(repositories);
+        mirrorTargetsAllowed = List.copyOf(mirrorTargetsAllowed);
     }
 
     /** A listed repository, matched case-insensitively as the forges do. */

@@ -1,5 +1,6 @@
 package dev.forgebus.common.config;
 
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -7,6 +8,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -18,7 +21,7 @@ import java.util.stream.Stream;
 final class OrgReader {
 
     static final List<String> KEYS = Stream.concat(
-            Stream.of("name", "forge", "webhook_secret", "insecure_no_signature", "token"),
+            Stream.of("name", "forge", "webhook_secret", "insecure_no_signature", "token", "mirror_targets_allowed"),
             Stream.concat(ModuleReader.ORG_MODULES.stream().map(ModuleId::configKey), Stream.of("repositories"))).toList();
     static final List<String> REPOSITORY_KEYS = ModuleReader.REPOSITORY_MODULES.stream().map(ModuleId::configKey).toList();
 
@@ -32,6 +35,8 @@ final class OrgReader {
             "forge", "an org key: a repository is on its org's forge",
             "token", "credentials are set per forge or org, not per repository",
             "webhook_secret", "webhook secrets are set per forge or org, not per repository");
+
+    private static final Pattern OWNER_REF = Pattern.compile("(?:([^:/\\s]+):)?([A-Za-z0-9_.-]+)");
 
     private final ForgeDirectory forges;
 
@@ -76,6 +81,7 @@ final class OrgReader {
         List<Secret> secrets = org.secrets("webhook_secret");
         boolean insecure = org.bool("insecure_no_signature", false);
         Optional<Secret> token = org.secret("token");
+        List<RepoOwner> mirrorTargets = mirrorTargetsAllowed(org, forge);
 
         Map<ModuleId, YamlBlock> orgBlocks = new EnumMap<>(ModuleId.class);
         for (ModuleId module : ModuleReader.ORG_MODULES) {
@@ -89,7 +95,28 @@ final class OrgReader {
         if (forge.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new OrgConfig(name, forge.get(), secrets, insecure, token, defaults, repositories));
+        return Optional.of(new OrgConfig(name, forge.get(), secrets, insecure, token, defaults, repositories,
+                mirrorTargets));
+    }
+
+    /** {@code [forge:]Owner} entries; without a forge, the org's. */
+    private List<RepoOwner> mirrorTargetsAllowed(YamlBlock org, Optional<String> orgForge) {
+        List<RepoOwner> owners = new ArrayList<>();
+        String path = org.pathOf("mirror_targets_allowed");
+        for (NodeReader.Text text : org.texts("mirror_targets_allowed")) {
+            Matcher m = OWNER_REF.matcher(text.value().strip());
+            if (!m.matches()) {
+                org.reader().problem(text.node(), path, "expected 'Owner' or 'forge:Owner', got " + text.shown());
+                continue;
+            }
+            Optional<String> forge = Optional.ofNullable(m.group(1)).or(() -> orgForge);
+            if (forge.isPresent() && !forges.isDeclared(forge.get())) {
+                org.reader().problem(text.node(), path, forges.unknownForge(forge.get()));
+            } else {
+                forge.ifPresent(f -> owners.add(new RepoOwner(f, m.group(2))));
+            }
+        }
+        return owners;
     }
 
     private static Map<String, RepoConfig> repositories(YamlBlock org, Map<ModuleId, YamlBlock> orgBlocks,

@@ -2,6 +2,8 @@ package dev.forgebus.common.config;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,25 +68,36 @@ final class YamlBlock {
             reader.problem(node, path, "expected a mapping of keys, got " + NodeReader.kindOf(node));
             return Optional.empty();
         }
-        return Optional.of(new YamlBlock(reader, path, line, collect(reader, mapping, path, allowed, misplaced)));
+        Set<Node> merging = Collections.newSetFromMap(new IdentityHashMap<>());
+        return Optional.of(new YamlBlock(reader, path, line, collect(reader, mapping, path, allowed, misplaced, merging)));
     }
 
     static YamlBlock empty(NodeReader reader, String path, int line) {
         return new YamlBlock(reader, path, line, new LinkedHashMap<>());
     }
 
+    /**
+     * @param merging the mappings whose keys are being collected, this one's merge sources
+     *                included: a source among them merges itself ({@code &a { <<: *a }}), which
+     *                would never end
+     */
     private static Map<String, Entry> collect(NodeReader reader, MappingNode mapping, String path, List<String> allowed,
-                                              Map<String, String> misplaced) {
+                                              Map<String, String> misplaced, Set<Node> merging) {
         Map<String, Entry> explicit = new LinkedHashMap<>();
         Map<String, Entry> merged = new LinkedHashMap<>();
+        merging.add(mapping);
         for (NodeTuple tuple : mapping.getValue()) {
+            reader.budget().spend(tuple.getKeyNode());
             Node keyNode = tuple.getKeyNode();
             if (keyNode.getTag().equals(Tag.MERGE)) {
                 // YAML's '<<: *defaults': merged keys are weaker than the ones written here.
                 Node value = tuple.getValueNode();
                 for (Node source : value instanceof SequenceNode s ? s.getValue() : List.of(value)) {
-                    if (source instanceof MappingNode m) {
-                        collect(reader, m, path, allowed, misplaced).forEach(merged::putIfAbsent);
+                    if (merging.contains(source)) {
+                        reader.problems().add(keyNode, "'<<' merges itself" + under(path) + " (through the mapping at line "
+                                + ConfigProblems.lineOf(source) + "): a merge must not contain its own anchor");
+                    } else if (source instanceof MappingNode m) {
+                        collect(reader, m, path, allowed, misplaced, merging).forEach(merged::putIfAbsent);
                     } else {
                         reader.problems().add(source, "'<<' merges a mapping" + under(path) + ", got " + NodeReader.kindOf(source));
                     }
@@ -113,6 +126,7 @@ final class YamlBlock {
                 explicit.put(name, new Entry(key, tuple.getValueNode(), path));
             }
         }
+        merging.remove(mapping);
         merged.forEach(explicit::putIfAbsent);
         return explicit;
     }
@@ -129,6 +143,7 @@ final class YamlBlock {
     YamlBlock overlaidWith(YamlBlock override) {
         Map<String, Entry> merged = new LinkedHashMap<>(entries);
         merged.putAll(override.entries);
+        merged.values().forEach(entry -> reader.budget().spend(entry.key()));
         return new YamlBlock(reader, override.path, override.line, merged);
     }
 

@@ -110,4 +110,76 @@ class InterpolationTest {
 
         assertThat(config.dedup().retention()).hasDays(2);
     }
+    @Test
+    void a_default_may_itself_reference_a_variable() throws ConfigException {
+        ForgebusConfig config = parse("admin: { token: '${ADMIN_TOKEN:-${FALLBACK_TOKEN}}' }\n", Map.of("FALLBACK_TOKEN", "t0ken"));
+
+        assertThat(config.admin().token()).contains(Secret.of("t0ken"));
+    }
+
+    @Test
+    void a_set_variable_wins_and_its_nested_default_is_not_looked_at() throws ConfigException {
+        ForgebusConfig config = parse("admin: { token: '${ADMIN_TOKEN:-${FALLBACK_TOKEN}}' }\n", Map.of("ADMIN_TOKEN", "own"));
+
+        assertThat(config.admin().token()).contains(Secret.of("own"));
+    }
+
+    @Test
+    void an_unset_variable_in_a_default_is_an_error_naming_it_never_a_literal() {
+        ConfigException e = catchThrowableOfType(ConfigException.class,
+                () -> parse("server: { port: 1 }\nadmin: { token: '${ADMIN_TOKEN:-${FALLBACK_TOKEN}}' }\n", Map.of()));
+
+        assertThat(e).isNotNull();
+        assertThat(e.problems()).map(ConfigProblem::toString).containsExactly(
+                "forgebus.yml:2: environment variable FALLBACK_TOKEN is not set (write ${FALLBACK_TOKEN:-} to allow it to be empty)");
+    }
+
+    @Test
+    void a_nested_default_may_have_its_own_default() throws ConfigException {
+        ForgebusConfig config = parse("kafka: { topic_prefix: '${PREFIX:-${OTHER_PREFIX:-x}}' }\n", Map.of());
+
+        assertThat(config.kafka().topicPrefix()).isEqualTo("x");
+    }
+
+    @Test
+    void defaults_nest_several_levels_and_text_around_them_is_kept() throws ConfigException {
+        ForgebusConfig config = parse("kafka: { topic_prefix: 'a-${P:-b-${Q:-c-${R}-d}-e}-f' }\n", Map.of("R", "r"));
+
+        assertThat(config.kafka().topicPrefix()).isEqualTo("a-b-c-r-d-e-f");
+    }
+
+    @Test
+    void an_escaped_reference_inside_a_default_stays_literal() throws ConfigException {
+        ForgebusConfig config = parse("""
+                forges: { github: { type: github } }
+                orgs:
+                  MyOrg:
+                    forge: github
+                    stale_management: { stale_comment: "${COMMENT:-see $${HOME}}" }
+                """, Map.of());
+
+        assertThat(config.orgs().get("MyOrg").defaults().stale().orElseThrow().staleComment()).isEqualTo("see ${HOME}");
+    }
+
+    @Test
+    void an_unclosed_nested_default_is_an_error_at_its_line() {
+        ConfigException e = catchThrowableOfType(ConfigException.class,
+                () -> parse("server: { port: 1 }\nadmin: { token: '${ADMIN_TOKEN:-${FALLBACK_TOKEN}' }\n",
+                        Map.of("FALLBACK_TOKEN", "t")));
+
+        assertThat(e).isNotNull();
+        assertThat(e.problems()).map(ConfigProblem::toString)
+                .containsExactly("forgebus.yml:2: unclosed '${' (write $${ for a literal ${)");
+    }
+
+    @Test
+    void defaults_nested_too_deeply_are_an_error_at_their_line() {
+        String value = "${A:-".repeat(40) + "x" + "}".repeat(40);
+        ConfigException e = catchThrowableOfType(ConfigException.class,
+                () -> parse("kafka: { topic_prefix: '" + value + "' }\n", Map.of()));
+
+        assertThat(e).isNotNull();
+        assertThat(e.problems()).map(ConfigProblem::toString)
+                .anySatisfy(p -> assertThat(p).startsWith("forgebus.yml:1: ").contains("nested more than"));
+    }
 }

@@ -35,7 +35,9 @@ import dev.forgebus.common.forge.ForgeClients;
  *
  * <p>A file with problems does not stop work: its problems are logged and answered with the
  * settings (see {@link Resolved#problem}), and the last good version stays in force (the main
- * config's settings when there never was one). A repository without the file gets the main
+ * config's settings when there never was one). So does a file whose reading throws anything at
+ * all: it is cached under its blob SHA like a file with problems, never read again until it
+ * changes, and never makes the item fail and be retried. A repository without the file gets the main
  * config's settings; so does one whose token may not read it (a permanent failure is a fact
  * about the credential, logged, not a reason to dead-letter every event of the repository).
  */
@@ -74,15 +76,28 @@ public final class RepoSettingsSource {
         }
     }
 
+    /** Reads a fetched file over the main config's settings: {@link OpsFile#apply}, replaced in tests. */
+    @FunctionalInterface
+    interface OpsFileReader {
+        RepositorySettings apply(ForgebusConfig config, RepositorySettings base, RepoRef repo, String text)
+                throws ConfigException;
+    }
+
     private final ForgebusConfig config;
     private final ForgeClients clients;
+    private final OpsFileReader reader;
     private final Clock clock;
     private final Duration refreshInterval;
     private final boolean readsOpsFiles;
     private final Map<String, Entry> cache = new ConcurrentHashMap<>();
 
     public RepoSettingsSource(ForgebusConfig config, ForgeClients clients, Clock clock, Duration refreshInterval) {
-        this(config, clients, clock, refreshInterval, true);
+        this(config, clients, clock, refreshInterval, true, OpsFile::apply);
+    }
+
+    RepoSettingsSource(ForgebusConfig config, ForgeClients clients, Clock clock, Duration refreshInterval,
+                       OpsFileReader reader) {
+        this(config, clients, clock, refreshInterval, true, reader);
     }
 
     public RepoSettingsSource(ForgebusConfig config, ForgeClients clients) {
@@ -90,12 +105,13 @@ public final class RepoSettingsSource {
     }
 
     private RepoSettingsSource(ForgebusConfig config, ForgeClients clients, Clock clock, Duration refreshInterval,
-                               boolean readsOpsFiles) {
+                               boolean readsOpsFiles, OpsFileReader reader) {
         this.config = Objects.requireNonNull(config, "config");
         this.clients = Objects.requireNonNull(clients, "clients");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.refreshInterval = Objects.requireNonNull(refreshInterval, "refreshInterval");
         this.readsOpsFiles = readsOpsFiles;
+        this.reader = Objects.requireNonNull(reader, "reader");
     }
 
     /**
@@ -103,7 +119,7 @@ public final class RepoSettingsSource {
      * module's own logic, which must not depend on (or make) contents requests.
      */
     public static RepoSettingsSource mainConfigOnly(ForgebusConfig config, ForgeClients clients) {
-        return new RepoSettingsSource(config, clients, Clock.systemUTC(), DEFAULT_REFRESH_INTERVAL, false);
+        return new RepoSettingsSource(config, clients, Clock.systemUTC(), DEFAULT_REFRESH_INTERVAL, false, OpsFile::apply);
     }
 
     public ForgebusConfig config() {
@@ -166,18 +182,30 @@ public final class RepoSettingsSource {
         if (cached != null && cached.sha().equals(file.get().sha())) {
             return cached.checked(now); // unchanged: not parsed again
         }
+        String sha = file.get().sha();
         try {
-            RepositorySettings settings = OpsFile.apply(config, base, ref, file.get().text());
-            return new Entry(file.get().sha(), settings, true, Optional.empty(), now);
+            RepositorySettings settings = reader.apply(config, base, ref, file.get().text());
+            return new Entry(sha, settings, true, Optional.empty(), now);
         } catch (ConfigException e) {
-            boolean keepLastGood = cached != null && cached.lastGoodFromFile();
-            String problem = OpsFile.PATH + " of " + ref.fullName() + " (blob " + file.get().sha() + ") is ignored, "
-                    + (keepLastGood ? "the last good one stays in force" : "the main config's settings apply") + ": "
-                    + e.getMessage();
-            LOG.warn("{}", problem.replace('\n', ';'));
-            return new Entry(file.get().sha(), keepLastGood ? cached.lastGood() : base, keepLastGood, Optional.of(problem),
+            return invalid(ref, base, cached, sha, e.getMessage(), now);
+        } catch (Throwable e) {
+            // Whatever the file did to the reader (a StackOverflowError from a crafted file, a bug
+            // of ours), it is this blob that is invalid: cached under its SHA like a file with
+            // problems, so it is not read again on every event, and never a retry of the item.
+            LOG.warn("{}: reading {} (blob {}) failed: {}", ref, OpsFile.PATH, sha, e.toString()); // no stack: may be 1000s of frames
+            return invalid(ref, base, cached, sha, OpsFile.PATH + ": could not be read: " + e.getClass().getSimpleName(),
                     now);
         }
+    }
+
+    private static Entry invalid(RepoRef ref, RepositorySettings base, Entry cached, String sha, String reason,
+                                 Instant now) {
+        boolean keepLastGood = cached != null && cached.lastGoodFromFile();
+        String problem = OpsFile.PATH + " of " + ref.fullName() + " (blob " + sha + ") is ignored, "
+                + (keepLastGood ? "the last good one stays in force" : "the main config's settings apply") + ": "
+                + reason;
+        LOG.warn("{}", problem.replace('\n', ';'));
+        return new Entry(sha, keepLastGood ? cached.lastGood() : base, keepLastGood, Optional.of(problem), now);
     }
 
     private static String keyOf(RepoRef repo) {

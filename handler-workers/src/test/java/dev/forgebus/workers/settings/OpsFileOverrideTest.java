@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -17,6 +18,8 @@ import org.junit.jupiter.api.Test;
 
 import dev.forgebus.common.config.ConfigLoader;
 import dev.forgebus.common.config.ForgebusConfig;
+import dev.forgebus.common.config.OpsFile;
+import dev.forgebus.common.config.RepoRef;
 import dev.forgebus.common.config.TriageRule;
 import dev.forgebus.common.event.EventEnvelope;
 import dev.forgebus.common.event.Json;
@@ -207,5 +210,61 @@ class OpsFileOverrideTest {
         triage.handleExplained(push("app", "refs/heads/main", List.of(".ops.yaml")));
 
         assertThat(rules(source.settings("gh", "MyOrg", "app"))).isEqualTo(MAIN);
+    }
+    private static long contentRequests() {
+        return github.requests(r -> r.path().contains("/contents/")).size();
+    }
+
+    @Test
+    void a_self_merging_file_is_invalid_settings_with_the_reason_and_the_last_good_one_stays() throws Exception {
+        // Given a good file in force, then a file whose merge key merges itself
+        github.putFile("MyOrg", "app", "main", ".ops.yaml", GOOD);
+        source.settings("gh", "MyOrg", "app");
+        github.putFile("MyOrg", "app", "main", ".ops.yaml", "release: {}\nauto_triage: &a { <<: *a }\n");
+        source.invalidate(new RepoRef("gh", "MyOrg", "app"));
+
+        // When
+        RepoSettingsSource.Resolved resolved = source.settings("gh", "MyOrg", "app");
+        long requestsAfterFirstRead = contentRequests();
+        RepoSettingsSource.Resolved again = source.settings("gh", "MyOrg", "app");
+
+        // Then
+        assertThat(rules(resolved)).isEqualTo(OPS);
+        assertThat(resolved.problem()).hasValueSatisfying(p -> assertThat(p)
+                .contains("the last good one stays in force").contains(".ops.yaml:2:").contains("merges itself"));
+        assertThat(again).isEqualTo(resolved);
+        assertThat(contentRequests()).isEqualTo(requestsAfterFirstRead);
+    }
+
+    @Test
+    void a_reader_that_throws_an_error_gives_invalid_settings_cached_like_a_bad_file() throws Exception {
+        // Given a good file read by the real reader, then a new file whose reading throws a StackOverflowError
+        github.putFile("MyOrg", "app", "main", ".ops.yaml", GOOD);
+        AtomicInteger parses = new AtomicInteger();
+        RepoSettingsSource failing = new RepoSettingsSource(config, clients, clock, REFRESH, (cfg, base, ref, text) -> {
+            parses.incrementAndGet();
+            if (text.equals(GOOD)) {
+                return OpsFile.apply(cfg, base, ref, text);
+            }
+            throw new StackOverflowError();
+        });
+        failing.settings("gh", "MyOrg", "app");
+        github.putFile("MyOrg", "app", "main", ".ops.yaml", "auto_triage: { enabled: false }\n");
+        failing.invalidate(new RepoRef("gh", "MyOrg", "app"));
+
+        // When: read, asked again at once, and again after the refresh interval (the file unchanged)
+        RepoSettingsSource.Resolved resolved = failing.settings("gh", "MyOrg", "app");
+        RepoSettingsSource.Resolved cached = failing.settings("gh", "MyOrg", "app");
+        clock.advance(REFRESH.plusSeconds(1));
+        RepoSettingsSource.Resolved revalidated = failing.settings("gh", "MyOrg", "app");
+
+        // Then: invalid settings with the reason, the last good rules in force, parsed once per blob
+        assertThat(rules(resolved)).isEqualTo(OPS);
+        assertThat(resolved.problem()).hasValueSatisfying(p -> assertThat(p)
+                .contains("is ignored, the last good one stays in force").contains("StackOverflowError"));
+        assertThat(cached).isEqualTo(resolved);
+        assertThat(revalidated.problem()).isEqualTo(resolved.problem());
+        assertThat(rules(revalidated)).isEqualTo(OPS);
+        assertThat(parses).hasValue(2);
     }
 }
