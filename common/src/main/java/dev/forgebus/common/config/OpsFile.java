@@ -137,9 +137,9 @@ public final class OpsFile {
     }
 
     private static boolean mayMirrorTo(RepoRef target, RepoRef repo, ForgebusConfig config, OrgConfig org) {
-        boolean sameOwner = target.owner().equalsIgnoreCase(repo.owner())
+        boolean sameOwner = DeliveryNames.sameName(target.owner(), repo.owner())
                 && (target.forgeId().equals(repo.forgeId()) || config.orgs().values().stream().anyMatch(
-                        o -> o.forge().equals(target.forgeId()) && o.name().equalsIgnoreCase(target.owner())));
+                        o -> o.forge().equals(target.forgeId()) && DeliveryNames.sameName(o.name(), target.owner())));
         return sameOwner || org.mirrorTargetsAllowed().stream().anyMatch(owner -> owner.owns(target));
     }
 

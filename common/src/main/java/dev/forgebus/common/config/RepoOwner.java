@@ -15,7 +15,7 @@ public record RepoOwner(String forgeId, String owner) {
 
     /** Whether {@code repo} belongs to this owner. */
     public boolean owns(RepoRef repo) {
-        return repo.forgeId().equals(forgeId) && repo.owner().equalsIgnoreCase(owner);
+        return repo.forgeId().equals(forgeId) && dev.forgebus.common.event.DeliveryNames.sameName(repo.owner(), owner);
     }
 
     @Override
