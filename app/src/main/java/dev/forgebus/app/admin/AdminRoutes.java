@@ -2,7 +2,16 @@ package dev.forgebus.app.admin;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import org.apache.kafka.common.KafkaException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.forgebus.common.config.Secret;
 import dev.forgebus.common.event.Json;
@@ -13,17 +22,31 @@ import io.javalin.http.Handler;
 /**
  * The {@code /admin} surface (SPEC 4). Every route requires {@code Authorization: Bearer
  * <admin.token>}, compared in constant time; without a configured token the routes are not
- * registered at all (404), so an unset token can never mean "open".
+ * registered at all (404), so an unset token can never mean "open". Failed token attempts are
+ * counted per client address ({@link FailedTokenAttempts}): past the limit the address gets
+ * 429 with {@code Retry-After}, its token not even compared. Input is read strictly and every
+ * refusal is answered here, in one place: 400 or 413 naming the field, 503 when Kafka does not
+ * answer (or a topic is missing), and a bare 500 (details in the log only) for our own faults.
  */
 public final class AdminRoutes {
-    private final Secret token;
-    private final DeliveryTraceIndex traces;
-    private final DeadLetterAdmin deadLetters;
+    private static final Logger LOG = LoggerFactory.getLogger(AdminRoutes.class);
+    /** The gateway's shape of a delivery id: anything else cannot have a trace. */
+    private static final Pattern DELIVERY_ID = Pattern.compile("[A-Za-z0-9._:@+=-]{1,200}");
 
-    public AdminRoutes(Secret token, DeliveryTraceIndex traces, DeadLetterAdmin deadLetters) {
+    private final Secret token;
+    private final DeliveryLookup traces;
+    private final DeadLetterAdmin deadLetters;
+    private final FailedTokenAttempts failures;
+
+    public AdminRoutes(Secret token, DeliveryLookup traces, DeadLetterAdmin deadLetters) {
+        this(token, traces, deadLetters, FailedTokenAttempts.withDefaults());
+    }
+
+    AdminRoutes(Secret token, DeliveryLookup traces, DeadLetterAdmin deadLetters, FailedTokenAttempts failures) {
         this.token = token;
         this.traces = traces;
         this.deadLetters = deadLetters;
+        this.failures = failures;
     }
 
     public void register(RoutesConfig routes) {
@@ -33,7 +56,12 @@ public final class AdminRoutes {
     }
 
     private void delivery(Context ctx) {
-        var found = traces.find(ctx.pathParam("id"));
+        onlyQueryParameters(ctx, Set.of());
+        String id = ctx.pathParam("id");
+        if (!DELIVERY_ID.matcher(id).matches()) {
+            throw AdminRejection.badRequest("a delivery id is 1 to 200 of A-Z a-z 0-9 . _ : @ + = -");
+        }
+        var found = traces.find(id);
         if (found.isEmpty()) {
             json(ctx, 404, Map.of("status", "not_found", "message", "no trace of this delivery (yet)"));
             return;
@@ -43,12 +71,34 @@ public final class AdminRoutes {
 
     private Handler guarded(Handler handler) {
         return ctx -> {
+            String address = ctx.req().getRemoteAddr();
+            Optional<Duration> refused = failures.refusedFor(address);
+            if (refused.isPresent()) {
+                long seconds = Math.max(1, (refused.get().toMillis() + 999) / 1000);
+                ctx.header("Retry-After", Long.toString(seconds));
+                json(ctx, 429, Map.of("status", "too_many_requests", "message",
+                        "too many failed admin token attempts from this address; retry in " + seconds + " s"));
+                return;
+            }
             if (!authorised(ctx.header("Authorization"))) {
+                failures.failed(address);
                 ctx.header("WWW-Authenticate", "Bearer");
                 json(ctx, 401, Map.of("status", "unauthorized", "message", "admin routes need Authorization: Bearer <admin.token>"));
                 return;
             }
-            handler.handle(ctx);
+            try {
+                handler.handle(ctx);
+            } catch (AdminRejection e) {
+                json(ctx, e.status(), Map.of("status", e.code(), "message", e.getMessage()));
+            } catch (IllegalArgumentException e) {
+                json(ctx, 400, Map.of("status", "bad_request", "message", String.valueOf(e.getMessage())));
+            } catch (KafkaException | IllegalStateException e) {
+                LOG.warn("admin {} {}: Kafka did not answer: {}", ctx.method(), ctx.path(), e.toString());
+                json(ctx, 503, Map.of("status", "unavailable", "message", "Kafka: " + String.valueOf(e.getMessage())));
+            } catch (RuntimeException e) {
+                LOG.error("admin {} {} failed", ctx.method(), ctx.path(), e);
+                json(ctx, 500, Map.of("status", "error", "message", "internal error; see the forgebus log"));
+            }
         };
     }
 
@@ -58,6 +108,31 @@ public final class AdminRoutes {
         }
         byte[] presented = header.substring("Bearer ".length()).trim().getBytes(StandardCharsets.UTF_8);
         return MessageDigest.isEqual(presented, token.reveal().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Refuses query parameters other than {@code allowed}, and any given twice. */
+    static void onlyQueryParameters(Context ctx, Set<String> allowed) {
+        for (Map.Entry<String, List<String>> p : ctx.queryParamMap().entrySet()) {
+            if (!allowed.contains(p.getKey())) {
+                throw AdminRejection.badRequest("unknown query parameter '" + ReplayRequestReader.printable(p.getKey()) + "'"
+                        + (allowed.isEmpty() ? "; this route takes none" : "; allowed: " + String.join(", ", allowed.stream().sorted().toList())));
+            }
+            if (p.getValue().size() > 1) {
+                throw AdminRejection.badRequest("query parameter '" + p.getKey() + "' given more than once");
+            }
+        }
+    }
+
+    /** A query parameter's one value; empty when absent. An empty value is a mistake, not "absent". */
+    static Optional<String> queryParameter(Context ctx, String name) {
+        String value = ctx.queryParam(name);
+        if (value == null) {
+            return Optional.empty();
+        }
+        if (value.isEmpty()) {
+            throw AdminRejection.badRequest("query parameter '" + name + "' is empty");
+        }
+        return Optional.of(value);
     }
 
     static void json(Context ctx, int status, Object body) {

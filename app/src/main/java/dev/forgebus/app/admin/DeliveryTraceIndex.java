@@ -27,7 +27,7 @@ import dev.forgebus.common.kafka.TopicNames;
  * is the record; this is only a view, rebuilt at each start, holding the most recent
  * {@code maxDeliveries} deliveries so memory stays bounded however long the process runs.
  */
-public final class DeliveryTraceIndex implements AutoCloseable {
+public final class DeliveryTraceIndex implements DeliveryLookup, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryTraceIndex.class);
 
     private final KafkaConsumer<String, byte[]> consumer;
@@ -60,7 +60,7 @@ public final class DeliveryTraceIndex implements AutoCloseable {
         return index;
     }
 
-    /** Traces of this delivery id (one per forge that sent it; normally one). */
+    @Override
     public synchronized List<DeliveryTrace> find(String deliveryId) {
         List<DeliveryTrace> found = new ArrayList<>();
         for (DeliveryTrace t : traces.values()) {

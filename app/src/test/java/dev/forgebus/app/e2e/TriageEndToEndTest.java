@@ -133,6 +133,74 @@ class TriageEndToEndTest {
         assertThat(forge.labels("MyOrg", "app", issue)).as("a dry run replays nothing").isEmpty();
     }
 
+    @Test
+    void a_replay_body_with_ids_as_a_string_a_typo_or_a_string_dry_run_is_refused_and_replays_nothing() throws Exception {
+        // Given a dead letter
+        int issue = newIssue("app", "crash in strict body test");
+        String delivery = RunningForgebus.newDelivery();
+        // Two: when this test runs first, the worker's first forge call reads the repository's .ops.yaml (a 422 there
+        // only means "use the main config"); the label call is then the second. A leftover is reset before the next test.
+        forge.failNext(2, 422);
+        forgebus.postGithub("issues", delivery, RunningForgebus.issueOpened("app", issue, "crash in strict body test"));
+        JsonNode letter = awaitDeadLetter(delivery, 0);
+
+        // When replays are asked with bodies a lenient reader takes for "everything" or "for real"
+        var idsAsString = forgebus.admin("POST", "/admin/dlq/replay", "{\"ids\": \"x\"}", RunningForgebus.ADMIN_TOKEN);
+        var typo = forgebus.admin("POST", "/admin/dlq/replay", "{\"modul\": \"triage\"}", RunningForgebus.ADMIN_TOKEN);
+        var dryRunYes = forgebus.admin("POST", "/admin/dlq/replay", "{\"module\": \"triage\", \"dry_run\": \"yes\"}",
+                RunningForgebus.ADMIN_TOKEN);
+        var empty = forgebus.admin("POST", "/admin/dlq/replay", "{}", RunningForgebus.ADMIN_TOKEN);
+
+        // Then each is a 400 naming the field, and nothing was replayed
+        assertThat(idsAsString.statusCode()).as(idsAsString.body()).isEqualTo(400);
+        assertThat(idsAsString.body()).contains("bad_request", "ids");
+        assertThat(typo.statusCode()).as(typo.body()).isEqualTo(400);
+        assertThat(typo.body()).contains("modul");
+        assertThat(dryRunYes.statusCode()).as(dryRunYes.body()).isEqualTo(400);
+        assertThat(dryRunYes.body()).contains("dry_run");
+        assertThat(empty.statusCode()).as(empty.body()).isEqualTo(400);
+        assertThat(empty.body()).contains("all");
+        var stillOne = forgebus.adminJson("GET", "/admin/dlq?module=triage&limit=1000", null).path("deadLetters");
+        List<String> ofThisDelivery = new ArrayList<>();
+        stillOne.forEach(l -> {
+            if (l.path("deliveryId").asText().equals(delivery)) {
+                ofThisDelivery.add(l.path("id").asText());
+            }
+        });
+        assertThat(ofThisDelivery).as("no replay happened, so no second dead letter").containsExactly(letter.path("id").asText());
+        assertThat(forge.labels("MyOrg", "app", issue)).isEmpty();
+    }
+
+    @Test
+    void malformed_admin_parameters_are_a_400_not_a_500() throws Exception {
+        for (String path : List.of("/admin/dlq?limit=-1", "/admin/dlq?limit=0", "/admin/dlq?limit=99999999999", "/admin/dlq?limit=x",
+                "/admin/dlq?limt=5", "/admin/dlq?module=nosuch", "/admin/dlq?since=yesterday", "/admin/dlq?module=triage&module=stale")) {
+            var answer = forgebus.admin("GET", path, null, RunningForgebus.ADMIN_TOKEN);
+            assertThat(answer.statusCode()).as(path + ": " + answer.body()).isEqualTo(400);
+            assertThat(answer.body()).as(path).contains("bad_request");
+        }
+        var badId = forgebus.admin("POST", "/admin/dlq/replay", "{\"ids\": [\"triage:-1:99999999999999999999\"]}",
+                RunningForgebus.ADMIN_TOKEN);
+        assertThat(badId.statusCode()).as(badId.body()).isEqualTo(400);
+        assertThat(badId.body()).contains("ids[0]");
+    }
+
+    @Test
+    void dlq_replay_without_a_selector_asks_for_all_and_replays_nothing() throws Exception {
+        Path config = dir.resolve("cli-noselector.yml");
+        java.nio.file.Files.writeString(config, forgebus.yaml);
+        var out = new java.io.StringWriter();
+        var err = new java.io.StringWriter();
+
+        int exit = dev.forgebus.app.Main.execute(new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true),
+                "dlq", "replay", "--config", config.toString());
+
+        assertThat(exit).as(out.toString()).isNotZero();
+        assertThat(err.toString()).contains("--all").doesNotContain("\tat ");
+        assertThat(err.toString().strip().lines()).hasSize(1);
+        assertThat(out.toString()).doesNotContain("replayed ");
+    }
+
     private static String cli(String... args) {
         var out = new java.io.StringWriter();
         var err = new java.io.StringWriter();

@@ -57,6 +57,22 @@ public record TopicNames(String prefix) {
         return deadLetters(DEDUP);
     }
 
+    /**
+     * Which dead letters were replayed, when and how often: a compacted topic keyed by dead-letter
+     * id ({@code <source>:<partition>:<offset>}), so a second replay of the same selection can skip
+     * them. Small: one record per replayed dead letter, the latest kept.
+     */
+    public String replayedDeadLetters() {
+        return prefix + REPLAYED_SUFFIX;
+    }
+
+    private static final String REPLAYED_SUFFIX = ".dlq-replayed";
+
+    /** True for the topics whose records are states by key (compacted), not events. */
+    public static boolean isCompacted(String topic) {
+        return topic.endsWith(REPLAYED_SUFFIX);
+    }
+
     /** The record-header name for a Forgebus header suffix such as {@code delivery-id}. */
     public String header(String suffix) {
         return prefix + "." + suffix;

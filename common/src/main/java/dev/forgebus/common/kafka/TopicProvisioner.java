@@ -47,6 +47,7 @@ public final class TopicProvisioner {
         topics.add(names.outcomes());
         topics.add(names.trace());
         topics.add(names.dedupDeadLetters());
+        topics.add(names.replayedDeadLetters());
         for (String module : moduleIds) {
             topics.add(names.work(module));
             topics.add(names.deadLetters(module));
@@ -124,7 +125,10 @@ public final class TopicProvisioner {
     }
 
     private NewTopic newTopic(String name) {
-        return new NewTopic(name, partitions, replicationFactor)
-                .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Long.toString(maxMessageBytes)));
+        Map<String, String> configs = TopicNames.isCompacted(name)
+                ? Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Long.toString(maxMessageBytes),
+                        TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)
+                : Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Long.toString(maxMessageBytes));
+        return new NewTopic(name, partitions, replicationFactor).configs(configs);
     }
 }

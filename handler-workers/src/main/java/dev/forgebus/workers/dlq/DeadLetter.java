@@ -11,6 +11,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  *
  * @param id                {@code module:partition:offset} in the dead-letter topic; what
  *                          {@code show} and {@code replay --id} take
+ * @param module            the source: a module id, or {@code dedup} for raw records dedup-streams
+ *                          could not process
  * @param key               the record key, {@code <forgeId>/<owner>/<repo>}
  * @param deliveryId        the webhook delivery it came from, "" when unknown
  * @param event             {@code event.action} (e.g. {@code issues.opened}), "" when unknown
@@ -21,13 +23,15 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param replayCount       how many times the item had been replayed when it failed this time
  * @param replayOf          the dead letter this item was a replay of, null for a first failure
  * @param deadLetteredAt    the dead letter's record timestamp
- * @param value             the work item (the envelope JSON) as text; only filled by {@code show}
+ * @param replayed          whether, when and how often this dead letter was replayed; null when never
+ * @param value             the work item (the envelope JSON; for dedup, the webhook body) as text;
+ *                          only filled by {@code show}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DeadLetter(String id, String module, int partition, long offset, String key, String deliveryId, String event,
                          String errorClass, String errorMessage, int attempts, Instant firstFailedAt,
                          String originalTopic, int originalPartition, long originalOffset, int replayCount,
-                         String replayOf, Instant deadLetteredAt, String value) {
+                         String replayOf, Instant deadLetteredAt, ReplayMark replayed, String value) {
 
     public DeadLetter {
         Objects.requireNonNull(id, "id");
@@ -37,7 +41,13 @@ public record DeadLetter(String id, String module, int partition, long offset, S
     /** The same dead letter without its value (listings stay small when payloads are large). */
     public DeadLetter withoutValue() {
         return new DeadLetter(id, module, partition, offset, key, deliveryId, event, errorClass, errorMessage, attempts,
-                firstFailedAt, originalTopic, originalPartition, originalOffset, replayCount, replayOf, deadLetteredAt, null);
+                firstFailedAt, originalTopic, originalPartition, originalOffset, replayCount, replayOf, deadLetteredAt, replayed, null);
+    }
+
+    /** The same dead letter with its replay record. */
+    public DeadLetter withReplayed(ReplayMark mark) {
+        return new DeadLetter(id, module, partition, offset, key, deliveryId, event, errorClass, errorMessage, attempts,
+                firstFailedAt, originalTopic, originalPartition, originalOffset, replayCount, replayOf, deadLetteredAt, mark, value);
     }
 
     /** The id of the dead letter at {@code offset} of partition {@code partition} of module {@code module}'s topic. */

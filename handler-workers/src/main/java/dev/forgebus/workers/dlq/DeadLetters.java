@@ -3,11 +3,11 @@ package dev.forgebus.workers.dlq;
 import dev.forgebus.common.kafka.DeadLetterHeaders;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -42,26 +42,32 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
-import dev.forgebus.common.config.ModuleId;
 import dev.forgebus.common.event.Json;
 import dev.forgebus.common.kafka.RawRecordHeaders;
 import dev.forgebus.common.kafka.TopicNames;
 import dev.forgebus.workers.runtime.WorkerSettings;
 
 /**
- * The operator's tools over the dead-letter topics {@code dlq.<module>} (SPEC 3 {@code dlq
- * list|show|replay}, SPEC 4 {@code /admin/dlq}). Reads with assigned consumers and no consumer
- * group (it leaves no offsets behind), from the beginning up to the end offsets taken when the
- * call started, so it always terminates. Thread-safe; close it to release the replay producer.
+ * The operator's tools over the dead-letter topics {@code dlq.<module>} and {@code dlq.dedup}
+ * (SPEC 3 {@code dlq list|show|replay}, SPEC 4 {@code /admin/dlq}). Reads with assigned consumers
+ * and no consumer group (it leaves no offsets behind), from the beginning up to the end offsets
+ * taken when the call started, so it always terminates. Thread-safe; close it to release the
+ * replay producer.
  *
- * <p>Replaying does not remove a dead letter (a Kafka log is append-only) and is not
- * deduplicated: replaying the same dead letter twice makes two work items. Handlers are
- * idempotent, so that costs forge calls, not double actions; use {@code dryRun} first.
+ * <p>Replaying does not remove a dead letter (a Kafka log is append-only); it marks it in the
+ * compacted topic {@link TopicNames#replayedDeadLetters()}, and a later replay of the same
+ * selection skips marked dead letters unless asked {@code again}. Marks are written after
+ * Kafka acknowledged the replayed records: a crash in between leaves a replayed dead letter
+ * unmarked (replayed again next time, which idempotent handlers absorb), never a marked one
+ * that was not replayed. Replays in this object are serialised, so two admin requests cannot
+ * both replay one dead letter; two separate processes replaying at the same moment can.
  */
 public final class DeadLetters implements AutoCloseable {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration POLL = Duration.ofMillis(200);
     private static final AtomicInteger CLIENTS = new AtomicInteger();
+    /** The raw record's {@code action} header, set by the gateway when the body names one. */
+    private static final String RAW_ACTION = "action";
     private static final Comparator<DeadLetter> OLDEST_FIRST = Comparator
             .comparing(DeadLetter::deadLetteredAt)
             .thenComparing(DeadLetter::module)
@@ -72,6 +78,7 @@ public final class DeadLetters implements AutoCloseable {
     private final TopicNames topics;
     private final Duration timeout;
     private final long maxRecordBytes;
+    private final Clock clock;
     private KafkaProducer<byte[], byte[]> producer;
 
     public DeadLetters(String bootstrapServers, TopicNames topics) {
@@ -83,78 +90,104 @@ public final class DeadLetters implements AutoCloseable {
      * @param maxRecordBytes the largest work item a replay sends
      */
     public DeadLetters(String bootstrapServers, TopicNames topics, Duration timeout, long maxRecordBytes) {
+        this(bootstrapServers, topics, timeout, maxRecordBytes, Clock.systemUTC());
+    }
+
+    /** As above, with the clock that stamps replay marks. */
+    public DeadLetters(String bootstrapServers, TopicNames topics, Duration timeout, long maxRecordBytes, Clock clock) {
         this.bootstrapServers = bootstrapServers;
         this.topics = topics;
         this.timeout = timeout;
         this.maxRecordBytes = maxRecordBytes;
+        this.clock = clock;
     }
 
     /**
-     * The newest {@code limit} dead letters of one module (or of all), oldest of them first,
-     * without their values.
+     * The newest {@code limit} dead letters of one source (or of all), oldest of them first,
+     * without their values, each with its replay mark.
      *
      * @param since only dead letters written at or after this instant
      */
-    public List<DeadLetter> list(Optional<ModuleId> module, int limit, Optional<Instant> since) {
+    public List<DeadLetter> list(Optional<DeadLetterSource> source, int limit, Optional<Instant> since) {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1, got " + limit);
         }
         PriorityQueue<DeadLetter> newest = new PriorityQueue<>(OLDEST_FIRST);
-        scan(modules(module), since, (m, record) -> {
-            newest.add(toDeadLetter(m, record, false));
+        scan(sources(source), since, (s, record) -> {
+            newest.add(toDeadLetter(s, record, false));
             if (newest.size() > limit) {
                 newest.poll();
             }
         });
-        List<DeadLetter> result = new ArrayList<>(newest);
+        Map<String, ReplayMark> marks = newest.isEmpty() ? Map.of() : readMarks();
+        List<DeadLetter> result = new ArrayList<>(newest.stream().map(l -> l.withReplayed(marks.get(l.id()))).toList());
         result.sort(OLDEST_FIRST);
         return result;
     }
 
     /**
-     * One dead letter with its value.
+     * One dead letter with its value and replay mark.
      *
-     * @param id {@code module:partition:offset}
-     * @throws IllegalArgumentException when {@code id} is malformed or names no module
+     * @param id {@code source:partition:offset}
+     * @throws IllegalArgumentException when {@code id} is malformed or names no source
      */
     public Optional<DeadLetter> show(String id) {
-        DeadLetterId parsed = DeadLetterId.parse(id);
-        return readOne(parsed).map(record -> toDeadLetter(parsed.module(), record, true));
+        return show(DeadLetterId.parse(id));
+    }
+
+    public Optional<DeadLetter> show(DeadLetterId id) {
+        return readOne(id).map(record -> toDeadLetter(id.source(), record, true))
+                .map(l -> l.withReplayed(readMarks().get(l.id())));
     }
 
     /**
-     * Sends matching dead letters back to {@code work.<module>}: the original key and value, every
-     * original header except the dead letter's {@code error.*} and {@code original.*} ones, plus
-     * {@code replay-of} (the dead letter's id) and {@code replay-count} (the dead letter's count
-     * plus one). Returns once Kafka acknowledged every record.
+     * Sends the selected dead letters back: a module's to {@code work.<module>}, dedup's to
+     * {@code raw}; the original key and value, every original header except the dead letter's
+     * {@code error.*} and {@code original.*} ones, plus {@code replay-of} (the dead letter's id)
+     * and {@code replay-count} (the dead letter's count plus one). Dead letters replayed before
+     * are skipped unless {@code again}. Returns once Kafka acknowledged every record and mark.
      */
-    public ReplayResult replay(ReplayRequest request) {
-        List<Pending> pending = new ArrayList<>();
+    public synchronized ReplayResult replay(ReplayRequest request) {
+        List<Selected> selected = new ArrayList<>();
         List<String> notFound = new ArrayList<>();
-        long sinceMillis = request.since().map(Instant::toEpochMilli).orElse(Long.MIN_VALUE);
-        Replayer replayer = (m, record) -> {
-            if (record.timestamp() >= sinceMillis) {
-                pending.add(replayOne(m, record, request.dryRun()));
-            }
-        };
         if (request.ids().isEmpty()) {
-            scan(modules(request.module()), request.since(), replayer);
+            scan(sources(request.source()), request.since(), (s, record) -> selected.add(new Selected(s, record)));
         } else {
+            long sinceMillis = request.since().map(Instant::toEpochMilli).orElse(Long.MIN_VALUE);
             Set<String> seen = new HashSet<>();
-            for (String id : request.ids()) {
-                DeadLetterId parsed = DeadLetterId.parse(id);
-                if (!seen.add(parsed.toString())) {
+            for (DeadLetterId id : request.ids()) {
+                if (!seen.add(id.toString())) {
                     continue; // the same dead letter named twice is replayed once
                 }
-                if (request.module().isPresent() && request.module().get() != parsed.module()) {
-                    throw new IllegalArgumentException("dead letter " + parsed + " is not of module " + request.module().get().id());
+                readOne(id).ifPresentOrElse(record -> {
+                    if (record.timestamp() >= sinceMillis) {
+                        selected.add(new Selected(id.source(), record));
+                    }
+                }, () -> notFound.add(id.toString()));
+            }
+        }
+        Map<String, ReplayMark> marks = selected.isEmpty() ? Map.of() : readMarks();
+        List<Pending> pending = new ArrayList<>();
+        List<ReplayResult.Skipped> skipped = new ArrayList<>();
+        for (Selected s : selected) {
+            String id = DeadLetter.idOf(s.source().id(), s.record().partition(), s.record().offset());
+            ReplayMark mark = marks.get(id);
+            if (mark != null && !request.again()) {
+                skipped.add(new ReplayResult.Skipped(id, "replayed before (" + mark.times() + " time(s), last at " + mark.lastAt()
+                        + "); ask again to replay it again", mark));
+            } else {
+                if (!request.dryRun() && pending.isEmpty()) {
+                    requireMarkTopic();
                 }
-                readOne(parsed).ifPresentOrElse(record -> replayer.accept(parsed.module(), record),
-                        () -> notFound.add(parsed.toString()));
+                pending.add(replayOne(s.source(), s.record(), request.dryRun()));
             }
         }
         List<ReplayResult.Replayed> replayed = awaitAcknowledged(pending);
-        return new ReplayResult(request.dryRun(), replayed, notFound);
+        if (!request.dryRun()) {
+            mark(replayed, marks);
+        }
+        skipped.sort(Comparator.comparing(ReplayResult.Skipped::deadLetterId));
+        return new ReplayResult(request.dryRun(), replayed, skipped, notFound);
     }
 
     @Override
@@ -169,18 +202,22 @@ public final class DeadLetters implements AutoCloseable {
 
     @FunctionalInterface
     private interface Replayer {
-        void accept(ModuleId module, ConsumerRecord<byte[], byte[]> record);
+        void accept(DeadLetterSource source, ConsumerRecord<byte[], byte[]> record);
+    }
+
+    /** A dead letter chosen by a replay's selection. */
+    private record Selected(DeadLetterSource source, ConsumerRecord<byte[], byte[]> record) {
     }
 
     /** A dead letter being replayed: what to report, and the send to wait for (null on a dry run). */
     private record Pending(ReplayResult.Replayed item, long deadLetteredAt, Future<RecordMetadata> send) {
     }
 
-    private Pending replayOne(ModuleId module, ConsumerRecord<byte[], byte[]> record, boolean dryRun) {
-        String id = DeadLetter.idOf(module.id(), record.partition(), record.offset());
+    private Pending replayOne(DeadLetterSource source, ConsumerRecord<byte[], byte[]> record, boolean dryRun) {
+        String id = DeadLetter.idOf(source.id(), record.partition(), record.offset());
         int count = DeadLetterHeaders.replayCount(record.headers(), topics) + 1;
-        Summary summary = summarize(record);
-        String workTopic = topics.work(module.id());
+        Summary summary = summarize(source, record);
+        String workTopic = source.replayTopic(topics);
         Future<RecordMetadata> send = null;
         if (!dryRun) {
             Headers headers = new RecordHeaders();
@@ -195,7 +232,7 @@ public final class DeadLetters implements AutoCloseable {
             DeadLetterHeaders.put(headers, topics, DeadLetterHeaders.REPLAY_COUNT, Integer.toString(count));
             send = producer().send(new ProducerRecord<>(workTopic, null, null, record.key(), record.value(), headers));
         }
-        ReplayResult.Replayed item = new ReplayResult.Replayed(id, module.id(), text(record.key()), summary.deliveryId(),
+        ReplayResult.Replayed item = new ReplayResult.Replayed(id, source.id(), text(record.key()), summary.deliveryId(),
                 summary.event(), count, workTopic, null, null);
         return new Pending(item, record.timestamp(), send);
     }
@@ -228,6 +265,73 @@ public final class DeadLetters implements AutoCloseable {
         return result;
     }
 
+    /** Marks every replayed dead letter, then waits for Kafka's acknowledgements. */
+    private void mark(List<ReplayResult.Replayed> replayed, Map<String, ReplayMark> before) {
+        if (replayed.isEmpty()) {
+            return;
+        }
+        Instant now = clock.instant();
+        List<Future<RecordMetadata>> sends = new ArrayList<>(replayed.size());
+        for (ReplayResult.Replayed r : replayed) {
+            ReplayMark mark = ReplayMark.after(before.get(r.deadLetterId()), now);
+            sends.add(producer().send(new ProducerRecord<>(topics.replayedDeadLetters(), bytes(r.deadLetterId()), Json.write(mark))));
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            for (Future<RecordMetadata> send : sends) {
+                send.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while marking replayed dead letters", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("the dead letters were replayed but Kafka did not acknowledge marking them ("
+                    + (e.getCause() != null ? e.getCause().getMessage() : "timed out after " + timeout)
+                    + "); a later replay of the same selection would replay them again", e);
+        }
+    }
+
+    /** Refuses to replay when the marks could not be written (an installation whose process has not created its topics yet). */
+    private void requireMarkTopic() {
+        try (KafkaConsumer<byte[], byte[]> consumer = newConsumer()) {
+            if (!consumer.listTopics(timeout).containsKey(topics.replayedDeadLetters())) {
+                throw new IllegalStateException("topic " + topics.replayedDeadLetters() + " is missing: start forgebus once "
+                        + "(it creates its topics) before replaying");
+            }
+        }
+    }
+
+    /** Every replay mark, by dead-letter id: the compacted topic read to its end, the latest record per key winning. */
+    private Map<String, ReplayMark> readMarks() {
+        Map<String, ReplayMark> marks = new HashMap<>();
+        String topic = topics.replayedDeadLetters();
+        try (KafkaConsumer<byte[], byte[]> consumer = newConsumer()) {
+            if (!consumer.listTopics(timeout).containsKey(topic)) {
+                return marks;
+            }
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            readUntilEnd(consumer, consumer.endOffsets(partitions, timeout), record -> {
+                String id = text(record.key());
+                if (id == null) {
+                    return;
+                }
+                if (record.value() == null) {
+                    marks.remove(id);
+                    return;
+                }
+                try {
+                    marks.put(id, Json.MAPPER.readValue(record.value(), ReplayMark.class));
+                } catch (IOException | RuntimeException e) {
+                    // an unreadable mark counts as none: the dead letter may be replayed again
+                }
+            });
+        }
+        return marks;
+    }
+
     private synchronized KafkaProducer<byte[], byte[]> producer() {
         if (producer == null) {
             Properties p = new Properties();
@@ -248,20 +352,20 @@ public final class DeadLetters implements AutoCloseable {
 
     // ---------------------------------------------------------------- reading
 
-    private static List<ModuleId> modules(Optional<ModuleId> module) {
-        return module.map(List::of).orElseGet(() -> Arrays.asList(ModuleId.values()));
+    private static List<DeadLetterSource> sources(Optional<DeadLetterSource> source) {
+        return source.map(List::of).orElseGet(DeadLetterSource::all);
     }
 
-    /** Feeds every dead letter of {@code modules} written since {@code since} to {@code sink}, partition by partition in offset order. */
-    private void scan(List<ModuleId> modules, Optional<Instant> since, Replayer sink) {
+    /** Feeds every dead letter of {@code sources} written since {@code since} to {@code sink}, partition by partition in offset order. */
+    private void scan(List<DeadLetterSource> sources, Optional<Instant> since, Replayer sink) {
         try (KafkaConsumer<byte[], byte[]> consumer = newConsumer()) {
             Set<String> existing = consumer.listTopics(timeout).keySet();
-            Map<String, ModuleId> moduleOfTopic = new HashMap<>();
+            Map<String, DeadLetterSource> sourceOfTopic = new HashMap<>();
             List<TopicPartition> partitions = new ArrayList<>();
-            for (ModuleId m : modules) {
-                String topic = topics.deadLetters(m.id());
+            for (DeadLetterSource s : sources) {
+                String topic = s.deadLetterTopic(topics);
                 if (existing.contains(topic)) {
-                    moduleOfTopic.put(topic, m);
+                    sourceOfTopic.put(topic, s);
                     for (PartitionInfo info : consumer.partitionsFor(topic, timeout)) {
                         partitions.add(new TopicPartition(topic, info.partition()));
                     }
@@ -286,14 +390,14 @@ public final class DeadLetters implements AutoCloseable {
             long sinceMillis = since.map(Instant::toEpochMilli).orElse(Long.MIN_VALUE);
             readUntilEnd(consumer, end, record -> {
                 if (record.timestamp() >= sinceMillis) {
-                    sink.accept(moduleOfTopic.get(record.topic()), record);
+                    sink.accept(sourceOfTopic.get(record.topic()), record);
                 }
             });
         }
     }
 
     private Optional<ConsumerRecord<byte[], byte[]>> readOne(DeadLetterId id) {
-        String topic = topics.deadLetters(id.module().id());
+        String topic = id.source().deadLetterTopic(topics);
         try (KafkaConsumer<byte[], byte[]> consumer = newConsumer()) {
             if (!consumer.listTopics(timeout).containsKey(topic)
                     || consumer.partitionsFor(topic, timeout).stream().noneMatch(p -> p.partition() == id.partition())) {
@@ -361,12 +465,12 @@ public final class DeadLetters implements AutoCloseable {
 
     // ---------------------------------------------------------------- conversion
 
-    private DeadLetter toDeadLetter(ModuleId module, ConsumerRecord<byte[], byte[]> record, boolean withValue) {
+    private DeadLetter toDeadLetter(DeadLetterSource source, ConsumerRecord<byte[], byte[]> record, boolean withValue) {
         Headers h = record.headers();
-        Summary summary = summarize(record);
+        Summary summary = summarize(source, record);
         return new DeadLetter(
-                DeadLetter.idOf(module.id(), record.partition(), record.offset()),
-                module.id(), record.partition(), record.offset(),
+                DeadLetter.idOf(source.id(), record.partition(), record.offset()),
+                source.id(), record.partition(), record.offset(),
                 text(record.key()),
                 summary.deliveryId(),
                 summary.event(),
@@ -380,6 +484,7 @@ public final class DeadLetters implements AutoCloseable {
                 DeadLetterHeaders.replayCount(h, topics),
                 header(h, DeadLetterHeaders.REPLAY_OF).orElse(null),
                 Instant.ofEpochMilli(record.timestamp()),
+                null,
                 withValue ? text(record.value()) : null);
     }
 
@@ -391,7 +496,17 @@ public final class DeadLetters implements AutoCloseable {
     private record Summary(String deliveryId, String event) {
     }
 
-    private Summary summarize(ConsumerRecord<byte[], byte[]> record) {
+    private Summary summarize(DeadLetterSource source, ConsumerRecord<byte[], byte[]> record) {
+        return switch (source) {
+            case DeadLetterSource.Module m -> summarizeWorkItem(record);
+            // A raw record's value is the forge's webhook body, not an envelope: the raw headers say what it is.
+            case DeadLetterSource.Dedup d -> new Summary(header(record.headers(), RawRecordHeaders.DELIVERY_ID).orElse(""),
+                    header(record.headers(), RawRecordHeaders.EVENT).orElse("")
+                            + header(record.headers(), RAW_ACTION).filter(a -> !a.isEmpty()).map(a -> "." + a).orElse(""));
+        };
+    }
+
+    private Summary summarizeWorkItem(ConsumerRecord<byte[], byte[]> record) {
         String deliveryId = null;
         String event = null;
         String action = null;
@@ -423,6 +538,10 @@ public final class DeadLetters implements AutoCloseable {
             event = event + "." + action;
         }
         return new Summary(deliveryId, event);
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     private static String text(byte[] bytes) {

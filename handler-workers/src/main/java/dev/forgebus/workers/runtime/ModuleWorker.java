@@ -36,6 +36,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
@@ -510,11 +511,14 @@ public final class ModuleWorker implements AutoCloseable {
                 }
                 case Decision.DeadLetter dead -> {
                     metrics.failed(dead.failure().errorClass());
-                    publishDeadLetter(record, dead.failure(), attempt, firstFailure);
+                    RecordMetadata deadLetter = publishDeadLetter(record, dead.failure(), attempt, firstFailure);
                     publishOutcome(record, item, WorkOutcome.Status.DEAD_LETTER, attempt, dead.failure().reason());
                     metrics.deadLettered();
-                    LOG.warn("worker {}: item {} dead-lettered after {} attempt(s): {}", module.id(), idOf(record), attempt,
-                            dead.failure().reason());
+                    // The id printed is the dead letter's own (what `dlq show` and `dlq replay --id` take);
+                    // the work item's position is spelled differently so the two cannot be confused.
+                    LOG.warn("worker {}: dead-lettered as {} after {} attempt(s): {} (work item {}-{}@{}, key {})", module.id(),
+                            module.id() + ":" + deadLetter.partition() + ":" + deadLetter.offset(), attempt, dead.failure().reason(),
+                            record.topic(), record.partition(), record.offset(), keyOf(record));
                     return new Completion.Finished(lane, record.offset());
                 }
             }
@@ -562,7 +566,8 @@ public final class ModuleWorker implements AutoCloseable {
         }
     }
 
-    private void publishDeadLetter(ConsumerRecord<byte[], byte[]> record, Failure failure, int attempts, Instant firstFailedAt)
+    /** Writes the dead letter and returns where Kafka put it: its partition and offset make its id. */
+    private RecordMetadata publishDeadLetter(ConsumerRecord<byte[], byte[]> record, Failure failure, int attempts, Instant firstFailedAt)
             throws ExecutionException, InterruptedException {
         Headers headers = new RecordHeaders(record.headers().toArray());
         DeadLetterHeaders.put(headers, topics, DeadLetterHeaders.ERROR_CLASS, failure.errorClass());
@@ -572,7 +577,7 @@ public final class ModuleWorker implements AutoCloseable {
         DeadLetterHeaders.put(headers, topics, DeadLetterHeaders.ORIGINAL_TOPIC, record.topic());
         DeadLetterHeaders.put(headers, topics, DeadLetterHeaders.ORIGINAL_PARTITION, Integer.toString(record.partition()));
         DeadLetterHeaders.put(headers, topics, DeadLetterHeaders.ORIGINAL_OFFSET, Long.toString(record.offset()));
-        producer.send(new ProducerRecord<>(topics.deadLetters(module.id()), null, null, record.key(), record.value(), headers)).get();
+        return producer.send(new ProducerRecord<>(topics.deadLetters(module.id()), null, null, record.key(), record.value(), headers)).get();
     }
 
     private void publishOutcome(ConsumerRecord<byte[], byte[]> record, Optional<EventEnvelope> item, WorkOutcome.Status status,
@@ -588,8 +593,11 @@ public final class ModuleWorker implements AutoCloseable {
     }
 
     private String idOf(ConsumerRecord<byte[], byte[]> record) {
-        String key = record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8);
-        return module.id() + ":" + record.partition() + ":" + record.offset() + " (" + key + ")";
+        return module.id() + ":" + record.partition() + ":" + record.offset() + " (" + keyOf(record) + ")";
+    }
+
+    private static String keyOf(ConsumerRecord<byte[], byte[]> record) {
+        return record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8);
     }
 
     private void wakeUpPoll() {

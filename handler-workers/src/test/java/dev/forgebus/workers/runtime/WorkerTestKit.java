@@ -130,8 +130,13 @@ public final class WorkerTestKit implements AutoCloseable {
     }
 
     public RecordMetadata sendRaw(int partition, byte[] key, byte[] value, RecordHeaders headers) {
+        return sendTo(topics.work(module.id()), partition, key, value, headers);
+    }
+
+    /** Sends a record to any topic of this kit (e.g. a dead letter as dedup-streams writes it). */
+    public RecordMetadata sendTo(String topic, int partition, byte[] key, byte[] value, RecordHeaders headers) {
         try {
-            return producer.send(new ProducerRecord<>(topics.work(module.id()), partition, key, value, headers))
+            return producer.send(new ProducerRecord<>(topic, partition, key, value, headers))
                     .get(30, TimeUnit.SECONDS);
         } catch (InterruptedException | ExecutionException | TimeoutException e) {
             throw new IllegalStateException(e);
