@@ -21,9 +21,14 @@ public final class EmbeddedForgebus implements AutoCloseable {
         return new EmbeddedForgebus(ForgebusProcess.start(config, dataDir, true, EnumSet.allOf(ForgebusProcess.Role.class), Set.of()));
     }
 
-    /** The HTTP port (webhooks, /ready, /metrics, /admin). */
+    /** The webhook port. */
     public int httpPort() {
         return process.httpPort();
+    }
+
+    /** The port of /health, /ready, /metrics and /admin (the webhook port with {@code management.same_port}). */
+    public int managementPort() {
+        return process.managementPort();
     }
 
     @Override

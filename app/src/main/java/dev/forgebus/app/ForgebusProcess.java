@@ -20,6 +20,7 @@ import dev.forgebus.broker.BrokerSettings;
 import dev.forgebus.broker.EmbeddedKafkaBroker;
 import dev.forgebus.common.config.ForgebusConfig;
 import dev.forgebus.common.config.ModuleId;
+import dev.forgebus.common.health.LivenessCheck;
 import dev.forgebus.common.health.ReadinessCheck;
 import dev.forgebus.common.kafka.KafkaReachability;
 import dev.forgebus.common.kafka.RecordSizes;
@@ -37,6 +38,7 @@ import dev.forgebus.workers.dlq.DeadLetters;
 import dev.forgebus.workers.runtime.ModuleWorker;
 import dev.forgebus.workers.runtime.RateLimitedCallGate;
 import dev.forgebus.workers.runtime.WorkerSettings;
+import dev.forgebus.gateway.BoundPort;
 import dev.forgebus.gateway.HttpServer;
 import dev.forgebus.scheduler.DeliveryRecovery;
 import dev.forgebus.scheduler.DeliveryRecoveryRunner;
@@ -45,8 +47,12 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /**
  * The parts one {@code forgebus} process runs, started in dependency order and closed in the
- * reverse order: embedded broker (when configured), topics, roles, then the HTTP server, so
- * that {@code /ready} can only answer 200 once the work behind it exists.
+ * reverse order: the listening ports first (a conflict fails the start at once, before anything
+ * else started), embedded broker (when configured), topics, roles, then the HTTP servers on the
+ * ports bound at first, so that {@code /ready} can only answer 200 once the work behind it exists.
+ * The webhook listener exists only with the gateway role and serves only webhooks; health,
+ * readiness, metrics and admin are on the management listener (or on the webhook port with
+ * {@code management.same_port}).
  */
 final class ForgebusProcess implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ForgebusProcess.class);
@@ -55,6 +61,7 @@ final class ForgebusProcess implements AutoCloseable {
 
     private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
     private HttpServer http;
+    private HttpServer management;
     private DefaultForgeClients forgeClients;
     private volatile boolean closed;
 
@@ -80,6 +87,16 @@ final class ForgebusProcess implements AutoCloseable {
     }
 
     private void startParts(ForgebusConfig config, Path dataDir, boolean withEmbedded, Set<Role> roles, Set<ModuleId> modules) {
+        BoundPort webhookPort = null;
+        if (roles.contains(Role.GATEWAY) || config.management().samePort()) {
+            webhookPort = BoundPort.bind(config.server().bind(), config.server().port());
+            toClose.push(webhookPort);
+        }
+        BoundPort managementPort = null;
+        if (!config.management().samePort()) {
+            managementPort = BoundPort.bind(config.management().bind(), config.management().port());
+            toClose.push(managementPort);
+        }
         long maxRecordBytes = RecordSizes.maxRecordBytes(config.server().maxBodyBytes());
         String bootstrap = Limits.bootstrapServers(config);
         if (withEmbedded && config.kafka().embedded()) {
@@ -102,23 +119,29 @@ final class ForgebusProcess implements AutoCloseable {
         PrometheusMeterRegistry registry = MetricsRegistry.create();
         KafkaReachability kafka = new KafkaReachability(admin, Duration.ofSeconds(2), Duration.ofSeconds(1), Clock.systemUTC());
         List<ReadinessCheck> checks = new ArrayList<>();
-        checks.add(() -> {
+        List<LivenessCheck> liveness = new ArrayList<>();
+        checks.add(ReadinessCheck.of("kafka", () -> {
             KafkaReachability.Status s = kafka.check();
             return s.reachable() ? ReadinessCheck.Status.ok() : ReadinessCheck.Status.notReady(s.reason());
-        });
-        List<Consumer<RoutesConfig>> routes = new ArrayList<>();
+        }));
+        List<Consumer<RoutesConfig>> webhookRoutes = new ArrayList<>();
+        List<Consumer<RoutesConfig>> managementRoutes = new ArrayList<>();
+        HttpServer.Refusals refusals = HttpServer.Refusals.NONE;
         if (roles.contains(Role.GATEWAY)) {
             Gateway gateway = Gateway.create(config, bootstrap, ACK_TIMEOUT, registry);
             toClose.push(gateway);
-            routes.add(gateway::registerRoutes);
+            webhookRoutes.add(gateway::registerRoutes);
+            refusals = gateway.refusals();
+            liveness.add(LivenessCheck.of("gateway", gateway::liveness));
         }
         if (roles.contains(Role.DEDUP)) {
             DedupStreams dedup = DedupStreams.start(config, bootstrap, dataDir.resolve("streams"), registry);
             toClose.push(dedup);
-            checks.add(dedup::readiness);
+            checks.add(ReadinessCheck.of("dedup", dedup::readiness));
+            liveness.add(LivenessCheck.of("dedup", dedup::liveness));
         }
         if (roles.contains(Role.WORKERS)) {
-            startWorkers(config, bootstrap, registry, modules, checks);
+            startWorkers(config, bootstrap, registry, modules, checks, liveness);
         }
         if (roles.contains(Role.SCHEDULER)) {
             startScheduler(config, registry);
@@ -129,11 +152,22 @@ final class ForgebusProcess implements AutoCloseable {
             DeadLetters deadLetters = new DeadLetters(bootstrap, topics, DeadLetters.DEFAULT_TIMEOUT, maxRecordBytes);
             toClose.push(deadLetters);
             AdminRoutes adminRoutes = new AdminRoutes(config.admin().token().orElseThrow(), traces, new DeadLetterAdmin(deadLetters));
-            routes.add(adminRoutes::register);
+            managementRoutes.add(adminRoutes::register);
         }
-        http = HttpServer.start(config.server().port(), registry, checks, routes);
-        toClose.push(http);
-        LOG.info("forgebus listening on port {}", http.port());
+        managementRoutes.add(0, HttpServer.managementRoutes(registry, checks, liveness));
+        if (managementPort == null) {
+            webhookRoutes.addAll(managementRoutes);
+        } else {
+            management = HttpServer.start(managementPort, config.server(), HttpServer.Refusals.NONE, managementRoutes);
+            toClose.push(management);
+            LOG.info("forgebus management (/health, /ready, /metrics{}) listening on {}",
+                    config.admin().enabled() ? ", /admin" : "", managementPort);
+        }
+        if (webhookPort != null) {
+            http = HttpServer.start(webhookPort, config.server(), refusals, webhookRoutes);
+            toClose.push(http);
+            LOG.info("forgebus webhooks{} listening on {}", managementPort == null ? " and management" : "", webhookPort);
+        }
     }
 
     /**
@@ -141,7 +175,7 @@ final class ForgebusProcess implements AutoCloseable {
      * per forge credential, so two modules calling the same forge share its budget.
      */
     private void startWorkers(ForgebusConfig config, String bootstrap, PrometheusMeterRegistry registry, Set<ModuleId> modules,
-                              List<ReadinessCheck> checks) {
+                              List<ReadinessCheck> checks, List<LivenessCheck> liveness) {
         DefaultForgeClients clients = forgeClients(config, registry);
         WorkerSettings settings = WorkerSettings.of(bootstrap, config);
         for (ModuleHandler handler : Handlers.all(config, clients)) {
@@ -151,7 +185,9 @@ final class ForgebusProcess implements AutoCloseable {
             ModuleWorker worker = ModuleWorker.start(settings, handler, registry);
             toClose.push(worker);
             String name = handler.module().id();
-            checks.add(() -> worker.isRunning() ? ReadinessCheck.Status.ok() : ReadinessCheck.Status.notReady("worker " + name + " stopped"));
+            checks.add(ReadinessCheck.of("worker " + name,
+                    () -> worker.isRunning() ? ReadinessCheck.Status.ok() : ReadinessCheck.Status.notReady("stopped")));
+            liveness.add(LivenessCheck.of("worker " + name, worker::liveness));
         }
     }
 
@@ -183,8 +219,14 @@ final class ForgebusProcess implements AutoCloseable {
         return forgeClients;
     }
 
+    /** The webhook port (and management, with {@code management.same_port}). */
     int httpPort() {
         return http.port();
+    }
+
+    /** The port of {@code /health}, {@code /ready}, {@code /metrics} and {@code /admin}. */
+    int managementPort() {
+        return management != null ? management.port() : http.port();
     }
 
     @Override

@@ -8,7 +8,8 @@ import dev.forgebus.common.config.ForgebusConfig;
 
 /** Lets tests in other packages start {@code run} in this JVM. */
 public final class ForgebusTestAccess {
-    public record Started(AutoCloseable process, int httpPort) {
+    /** @param managementPort where /health, /ready, /metrics and /admin answer */
+    public record Started(AutoCloseable process, int httpPort, int managementPort) {
     }
 
     private ForgebusTestAccess() {
@@ -16,6 +17,6 @@ public final class ForgebusTestAccess {
 
     public static Started run(ForgebusConfig config, Path dataDir) {
         ForgebusProcess p = ForgebusProcess.start(config, dataDir, true, EnumSet.allOf(ForgebusProcess.Role.class), Set.of());
-        return new Started(p, p.httpPort());
+        return new Started(p, p.httpPort(), p.managementPort());
     }
 }

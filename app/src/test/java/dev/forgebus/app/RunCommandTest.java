@@ -57,6 +57,7 @@ class RunCommandTest {
         Path config = dir.resolve("forgebus.yml");
         Files.writeString(config, """
                 server: { port: %d }
+                management: { same_port: true }
                 kafka: { bootstrap_servers: "", embedded: { port: %d }, partitions: 2 }
                 forges:
                   github: { type: github, api_url: "http://127.0.0.1:1", webhook_secret: %s }

@@ -135,7 +135,8 @@ public final class GatewayThroughput {
             signatures.add("sha256=" + hmac(b));
         }
         try (Gateway gateway = Gateway.create(config, bootstrap, Duration.ofSeconds(5), registry, tuning);
-             HttpServer server = HttpServer.start(0, registry, List.of(), List.of(gateway::registerRoutes));
+             HttpServer server = HttpServer.start(
+                     dev.forgebus.gateway.BoundPort.bind("127.0.0.1", 0), config.server(), gateway.refusals(), List.of(gateway::registerRoutes));
              ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
              ExecutorService clientThreads = Executors.newFixedThreadPool(2);
              HttpClient http = HttpClient.newBuilder().executor(clientThreads).build()) {

@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.forgebus.common.config.ForgebusConfig;
+import dev.forgebus.common.health.LivenessCheck;
 import dev.forgebus.common.health.ReadinessCheck;
 import dev.forgebus.common.kafka.TopicNames;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -145,6 +146,22 @@ public final class DedupStreams implements AutoCloseable {
     public boolean isRunning() {
         KafkaStreams.State state = streams.state();
         return state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
+    }
+
+    /**
+     * Dead once an error stopped the client (the uncaught-exception handler shut it down, or it is
+     * in ERROR): it will not recover by itself, a restart retries from the last commit. A normal
+     * close is not a death.
+     */
+    public LivenessCheck.Status liveness() {
+        Throwable cause = failure.get();
+        if (cause != null) {
+            return LivenessCheck.Status.dead("stream client stopped after an error: " + rootCause(cause));
+        }
+        if (streams.state() == KafkaStreams.State.ERROR) {
+            return LivenessCheck.Status.dead("stream client is in ERROR");
+        }
+        return LivenessCheck.Status.ok();
     }
 
     /** Ready only while RUNNING: assigned its partitions, store restored, processing. */

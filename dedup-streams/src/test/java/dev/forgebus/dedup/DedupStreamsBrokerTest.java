@@ -142,6 +142,32 @@ class DedupStreamsBrokerTest {
         }
     }
 
+    @Test
+    @Timeout(90)
+    void a_stream_stopped_by_an_error_fails_liveness_naming_the_error_and_a_normal_close_does_not() {
+        // Given one role whose topics were never created (its stream thread dies) and one that runs normally
+        ForgebusConfig broken = Deliveries.config("dedupit-dead-" + UUID.randomUUID().toString().substring(0, 8));
+        String prefix = "dedupit-live-" + UUID.randomUUID().toString().substring(0, 8);
+        ForgebusConfig healthy = Deliveries.config(prefix);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, SharedTestBroker.bootstrapServers()))) {
+            new TopicProvisioner(admin, 1, (short) 1, 8L * 1024 * 1024)
+                    .ensure(TopicProvisioner.allTopics(new TopicNames(prefix), Arrays.stream(ModuleId.values()).map(ModuleId::id).toList()), 30_000);
+        }
+
+        // When both run, and the healthy one is closed normally
+        try (DedupStreams dead = DedupStreams.start(broken, SharedTestBroker.bootstrapServers(), stateDir.resolve("dead"), new SimpleMeterRegistry())) {
+            await().atMost(DEADLINE).until(() -> !dead.liveness().alive());
+            // Then the failed one is dead, and says why
+            assertThat(dead.liveness().reason()).startsWith("stream client stopped after an error: MissingSourceTopicException");
+        }
+        DedupStreams live = DedupStreams.start(healthy, SharedTestBroker.bootstrapServers(), stateDir.resolve("live"), new SimpleMeterRegistry());
+        await().atMost(DEADLINE).until(live::isRunning);
+        assertThat(live.liveness().alive()).isTrue();
+        live.close();
+        // And a normal close is not a death
+        assertThat(live.liveness().alive()).isTrue();
+    }
+
     private static KafkaProducer<String, byte[]> producer(String bootstrap) {
         return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,

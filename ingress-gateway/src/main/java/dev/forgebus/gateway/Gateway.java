@@ -2,13 +2,18 @@ package dev.forgebus.gateway;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.forgebus.common.config.ForgebusConfig;
+import dev.forgebus.common.health.LivenessCheck;
 import dev.forgebus.common.kafka.TopicNames;
 import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
@@ -18,12 +23,16 @@ import io.micrometer.core.instrument.MeterRegistry;
 public final class Gateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
+    private final ForgebusConfig config;
     private final RawEventPublisher publisher;
     private final WebhookHandler handler;
+    private final GatewayMetrics metrics;
 
-    private Gateway(RawEventPublisher publisher, WebhookHandler handler) {
+    private Gateway(ForgebusConfig config, RawEventPublisher publisher, WebhookHandler handler, GatewayMetrics metrics) {
+        this.config = config;
         this.publisher = publisher;
         this.handler = handler;
+        this.metrics = metrics;
     }
 
     /**
@@ -40,7 +49,8 @@ public final class Gateway implements AutoCloseable {
         TopicNames topics = new TopicNames(config.kafka().topicPrefix());
         RawEventPublisher publisher = RawEventPublisher.create(bootstrapServers, topics, config.server().maxBodyBytes(), ackTimeout, tuning);
         warnAboutUnsignedScopes(config);
-        return new Gateway(publisher, new WebhookHandler(config, publisher, new GatewayMetrics(registry), Clock.systemUTC()));
+        GatewayMetrics metrics = new GatewayMetrics(registry);
+        return new Gateway(config, publisher, new WebhookHandler(config, publisher, metrics, Clock.systemUTC()), metrics);
     }
 
     private static void warnAboutUnsignedScopes(ForgebusConfig config) {
@@ -50,18 +60,61 @@ public final class Gateway implements AutoCloseable {
                 .forEach(o -> LOG.warn("org {} accepts UNSIGNED webhooks (insecure_no_signature: true)", o.name()));
     }
 
-    /** Adds {@code POST /webhooks/{forgeId}} and {@code POST /webhooks/{forgeId}/{org}}. */
+    /**
+     * Adds {@code POST /webhooks/{forgeId}} and {@code POST /webhooks/{forgeId}/{org}}; every
+     * other method on them is answered 405 with {@code Allow: POST}.
+     */
     public void registerRoutes(RoutesConfig routes) {
-        routes.post("/webhooks/{forgeId}", handler::handle);
-        routes.post("/webhooks/{forgeId}/{org}", handler::handle);
+        for (String path : List.of("/webhooks/{forgeId}", "/webhooks/{forgeId}/{org}")) {
+            routes.post(path, handler::handle);
+            routes.get(path, this::methodNotAllowed);
+            routes.put(path, this::methodNotAllowed);
+            routes.patch(path, this::methodNotAllowed);
+            routes.delete(path, this::methodNotAllowed);
+        }
         routes.exception(WebhookRejection.class, (e, ctx) -> {
             handler.rejected(e);
-            java.util.Map<String, String> body = new java.util.LinkedHashMap<>();
+            if (e.status() == 405) {
+                ctx.header("Allow", "POST");
+            }
+            Map<String, String> body = new LinkedHashMap<>();
             body.put("status", "rejected");
             body.put("reason", e.reason());
             body.put("message", e.getMessage());
             JsonResponses.write(ctx, e.status(), body);
         });
+    }
+
+    private void methodNotAllowed(Context ctx) {
+        throw new WebhookRejection(405, "method_not_allowed", forgeTag(ctx.pathParam("forgeId")),
+                ctx.method() + " is not accepted here; webhooks are delivered with POST");
+    }
+
+    /**
+     * Counts the requests the {@link RequestGate} refused before the routes ran (408 timeout or
+     * too_slow, 503 overloaded) under {@code forgebus_webhooks_rejected_total}.
+     */
+    public HttpServer.Refusals refusals() {
+        return (path, reason) -> {
+            String forgeTag = GatewayMetrics.UNKNOWN_FORGE;
+            if (path.startsWith(RequestGate.WEBHOOKS)) {
+                String rest = path.substring(RequestGate.WEBHOOKS.length());
+                int slash = rest.indexOf('/');
+                forgeTag = forgeTag(slash < 0 ? rest : rest.substring(0, slash));
+            }
+            metrics.rejected(forgeTag, reason);
+            LOG.debug("refused a request to {}: {}", forgeTag, reason);
+        };
+    }
+
+    /** A configured forge id, else "unknown": unauthenticated paths must not create time series. */
+    private String forgeTag(String forgeId) {
+        return config.forges().containsKey(forgeId) ? forgeId : GatewayMetrics.UNKNOWN_FORGE;
+    }
+
+    /** Dead when the Kafka producer can never send again (closed, or a fatal producer error). */
+    public LivenessCheck.Status liveness() {
+        return publisher.deadReason().map(LivenessCheck.Status::dead).orElse(LivenessCheck.Status.ok());
     }
 
     @Override

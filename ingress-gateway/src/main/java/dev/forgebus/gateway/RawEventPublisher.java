@@ -37,6 +37,8 @@ public final class RawEventPublisher implements AutoCloseable {
     private final Producer<String, byte[]> producer;
     private final TopicNames topics;
     private final Duration ackTimeout;
+    /** Why this producer can never send again (closed, or in a fatal state); null while it can. */
+    private volatile String dead;
 
     RawEventPublisher(Producer<String, byte[]> producer, TopicNames topics, Duration ackTimeout) {
         this.producer = producer;
@@ -85,6 +87,10 @@ public final class RawEventPublisher implements AutoCloseable {
         Future<RecordMetadata> ack;
         try {
             ack = producer.send(record);
+        } catch (IllegalStateException e) {
+            // Closed, or a fatal producer error: every later send fails the same way.
+            dead = "Kafka producer cannot send: " + e.getMessage();
+            throw new NotAcknowledgedException("Kafka did not accept the delivery: " + e.getClass().getSimpleName(), e);
         } catch (RuntimeException e) {
             // Metadata or buffer space not available within max.block.ms.
             throw new NotAcknowledgedException("Kafka did not accept the delivery: " + e.getClass().getSimpleName(), e);
@@ -121,8 +127,14 @@ public final class RawEventPublisher implements AutoCloseable {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
+    /** Empty while the producer can send; otherwise why it never will again. */
+    java.util.Optional<String> deadReason() {
+        return java.util.Optional.ofNullable(dead);
+    }
+
     @Override
     public void close() {
+        dead = "Kafka producer closed";
         producer.close(Duration.ofSeconds(10));
     }
 }

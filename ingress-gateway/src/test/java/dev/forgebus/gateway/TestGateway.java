@@ -47,9 +47,18 @@ final class TestGateway implements AutoCloseable {
 
     /** {@code forgesAndOrgs} is the YAML of the forges: and orgs: sections; the rest is fixed. */
     TestGateway(String bootstrap, String forgesAndOrgs, long maxBodyBytes, Duration ackTimeout) {
+        this(bootstrap, forgesAndOrgs, "port: 0, max_body_bytes: " + maxBodyBytes, ackTimeout, List.of());
+    }
+
+    /**
+     * @param serverKeys     the inside of the {@code server:} block
+     * @param readiness      the checks of {@code /ready}, served on the same port (same_port mode)
+     */
+    TestGateway(String bootstrap, String forgesAndOrgs, String serverKeys, Duration ackTimeout,
+                List<dev.forgebus.common.health.ReadinessCheck> readiness) {
         this.bootstrap = bootstrap;
         String prefix = "t" + UUID.randomUUID().toString().substring(0, 8);
-        String yaml = "server: { port: 0, max_body_bytes: " + maxBodyBytes + " }\n"
+        String yaml = "server: { " + serverKeys + " }\n"
                 + "kafka: { bootstrap_servers: \"" + bootstrap + "\", topic_prefix: " + prefix + ", partitions: 2 }\n"
                 + forgesAndOrgs;
         try {
@@ -59,10 +68,12 @@ final class TestGateway implements AutoCloseable {
         }
         topics = new TopicNames(prefix);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            new TopicProvisioner(admin, 2, (short) 1, maxBodyBytes + 4 * 1024 * 1024).ensure(List.of(topics.raw()), 30_000);
+            new TopicProvisioner(admin, 2, (short) 1, config.server().maxBodyBytes() + 4 * 1024 * 1024)
+                    .ensure(List.of(topics.raw()), 30_000);
         }
         gateway = Gateway.create(config, bootstrap, ackTimeout, registry);
-        server = HttpServer.start(0, registry, List.of(), List.of(gateway::registerRoutes));
+        server = HttpServer.start(BoundPort.bind("127.0.0.1", 0), config.server(), gateway.refusals(),
+                List.of(gateway::registerRoutes, HttpServer.managementRoutes(registry, readiness, List.of())));
     }
 
     int port() {

@@ -30,6 +30,7 @@ final class RunningForgebus implements AutoCloseable {
 
     private final AutoCloseable process;
     final int port;
+    final int managementPort;
     final String yaml;
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -39,12 +40,14 @@ final class RunningForgebus implements AutoCloseable {
         ForgebusTestAccess.Started started = ForgebusTestAccess.run(config, dataDir);
         this.process = started.process();
         this.port = started.httpPort();
+        this.managementPort = started.managementPort();
     }
 
     /** The e2e config: one GitHub forge at the fake forge, org MyOrg with triage rules. */
     static String config(String apiUrl, int kafkaPort, String extraOrgYaml) {
         return """
                 server: { port: 0 }
+                management: { port: 0 }
                 admin: { token: %s }
                 kafka: { bootstrap_servers: "", embedded: { port: %d }, partitions: 3 }
                 workers: { max_attempts: 3, backoff: [200ms, 300ms] }
@@ -91,7 +94,7 @@ final class RunningForgebus implements AutoCloseable {
     }
 
     HttpResponse<String> admin(String method, String path, String body, String token) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30));
+        HttpRequest.Builder b = HttpRequest.newBuilder(managementUri(path)).timeout(Duration.ofSeconds(30));
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }
@@ -104,7 +107,11 @@ final class RunningForgebus implements AutoCloseable {
     }
 
     String metrics() throws Exception {
-        return http.send(HttpRequest.newBuilder(uri("/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return http.send(HttpRequest.newBuilder(managementUri("/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private URI managementUri(String path) {
+        return URI.create("http://127.0.0.1:" + managementPort + path);
     }
 
     private URI uri(String path) {

@@ -104,6 +104,7 @@ final class FaultRun implements AutoCloseable {
     String config(int httpPort, String kafkaBlock) {
         return """
                 server: { port: %d }
+                management: { same_port: true }
                 admin: { token: %s }
                 kafka: %s
                 workers: { max_attempts: 5, backoff: [200ms, 500ms] }

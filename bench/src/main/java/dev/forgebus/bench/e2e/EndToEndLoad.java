@@ -141,6 +141,7 @@ public final class EndToEndLoad {
     static String config(String apiUrl, int kafkaPort) {
         return """
                 server: { port: 0 }
+                management: { same_port: true }
                 admin: { token: %s }
                 kafka: { bootstrap_servers: "", embedded: { port: %d }, partitions: 12 }
                 workers: { max_attempts: 5, backoff: [200ms, 500ms, 1s, 2s] }

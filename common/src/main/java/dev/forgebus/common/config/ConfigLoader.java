@@ -31,9 +31,11 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  */
 public final class ConfigLoader {
 
-    static final List<String> TOP_LEVEL_KEYS = List.of("server", "admin", "kafka", "dedup", "workers", "forges", "orgs",
+    static final List<String> TOP_LEVEL_KEYS = List.of("server", "management", "admin", "kafka", "dedup", "workers", "forges", "orgs",
             "cron_dispatch", "health_monitor", "migrations");
-    static final List<String> SERVER_KEYS = List.of("port", "max_body_bytes");
+    static final List<String> SERVER_KEYS = List.of("bind", "port", "max_body_bytes", "request_timeout", "min_data_rate",
+            "max_in_flight");
+    static final List<String> MANAGEMENT_KEYS = List.of("same_port", "bind", "port");
     static final List<String> ADMIN_KEYS = List.of("token");
     static final List<String> KAFKA_KEYS = List.of("bootstrap_servers", "embedded", "topic_prefix", "partitions",
             "replication_factor");
@@ -109,6 +111,8 @@ public final class ConfigLoader {
 
     private static ForgebusConfig read(YamlBlock top) {
         ServerConfig server = top.block("server", SERVER_KEYS).map(ConfigLoader::server).orElse(ServerConfig.defaults());
+        ManagementConfig management = top.block("management", MANAGEMENT_KEYS).map(ConfigLoader::management)
+                .orElse(ManagementConfig.defaults());
         AdminConfig admin = new AdminConfig(top.block("admin", ADMIN_KEYS).flatMap(b -> b.secret("token")));
         KafkaSettings kafka = top.block("kafka", KAFKA_KEYS).map(ConfigLoader::kafka).orElse(KafkaSettings.defaults());
         DedupConfig dedup = top.block("dedup", DEDUP_KEYS)
@@ -122,12 +126,34 @@ public final class ConfigLoader {
         var cronDispatch = jobs.cronDispatch(top);
         var healthMonitor = jobs.healthMonitor(top);
         var migrations = MigrationReader.read(top.block("migrations", YamlBlock.ANY_KEY));
-        return new ForgebusConfig(server, admin, kafka, dedup, workers, forges, orgs, cronDispatch, healthMonitor, migrations);
+        return new ForgebusConfig(server, management, admin, kafka, dedup, workers, forges, orgs, cronDispatch, healthMonitor, migrations);
     }
 
     private static ServerConfig server(YamlBlock b) {
-        return new ServerConfig(b.integer("port", ServerConfig.DEFAULT_PORT, 0, 65_535),
-                b.longInteger("max_body_bytes", ServerConfig.DEFAULT_MAX_BODY_BYTES, 1, Integer.MAX_VALUE - 8));
+        Duration requestTimeout = b.duration("request_timeout", ServerConfig.DEFAULT_REQUEST_TIMEOUT);
+        if (requestTimeout.isZero() || requestTimeout.isNegative()) {
+            b.problem("request_timeout", "must be positive");
+            requestTimeout = ServerConfig.DEFAULT_REQUEST_TIMEOUT;
+        }
+        return new ServerConfig(b.string("bind", ServerConfig.DEFAULT_BIND),
+                b.integer("port", ServerConfig.DEFAULT_PORT, 0, 65_535),
+                b.longInteger("max_body_bytes", ServerConfig.DEFAULT_MAX_BODY_BYTES, 1, Integer.MAX_VALUE - 8),
+                requestTimeout,
+                b.longInteger("min_data_rate", ServerConfig.DEFAULT_MIN_DATA_RATE, 0, Integer.MAX_VALUE),
+                b.integer("max_in_flight", ServerConfig.DEFAULT_MAX_IN_FLIGHT, 1, 100_000));
+    }
+
+    private static ManagementConfig management(YamlBlock b) {
+        boolean samePort = b.bool("same_port", false);
+        if (samePort) {
+            for (String key : List.of("bind", "port")) {
+                if (b.isSet(key)) {
+                    b.problem(key, "has no effect with same_port: true (the management routes use the webhook port)");
+                }
+            }
+        }
+        return new ManagementConfig(samePort, b.string("bind", ManagementConfig.DEFAULT_BIND),
+                b.integer("port", ManagementConfig.DEFAULT_PORT, 0, 65_535));
     }
 
     private static KafkaSettings kafka(YamlBlock b) {

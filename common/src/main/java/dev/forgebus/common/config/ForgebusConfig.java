@@ -14,13 +14,14 @@ import java.util.Optional;
  * @param orgs         by the key under {@code orgs:}, in file order
  * @param migrations   by service name, in file order
  */
-public record ForgebusConfig(ServerConfig server, AdminConfig admin, KafkaSettings kafka, DedupConfig dedup,
+public record ForgebusConfig(ServerConfig server, ManagementConfig management, AdminConfig admin, KafkaSettings kafka, DedupConfig dedup,
                              WorkersConfig workers, Map<String, ForgeConfig> forges, Map<String, OrgConfig> orgs,
                              List<CronDispatchJob> cronDispatch, List<HealthProbe> healthMonitor,
                              Map<String, MigrationService> migrations) {
 
     public ForgebusConfig {
         Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(management, "management");
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(kafka, "kafka");
         Objects.requireNonNull(dedup, "dedup");

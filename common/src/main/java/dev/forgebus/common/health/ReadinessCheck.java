@@ -20,4 +20,12 @@ public interface ReadinessCheck {
     }
 
     Status check();
+
+    /** This check with its reason prefixed by the part it is about ({@code "dedup: ..."}, {@code "kafka: ..."}). */
+    static ReadinessCheck of(String part, ReadinessCheck check) {
+        return () -> {
+            Status status = check.check();
+            return status.ready() ? status : Status.notReady(part + ": " + status.reason());
+        };
+    }
 }

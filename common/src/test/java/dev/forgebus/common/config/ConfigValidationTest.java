@@ -30,7 +30,7 @@ class ConfigValidationTest {
         // Then
         String f = file.toString();
         assertThat(e.problems()).map(ConfigProblem::toString).containsExactly(
-                f + ":2: unknown key 'prot' under server (allowed: port, max_body_bytes)",
+                f + ":2: unknown key 'prot' under server (allowed: bind, port, max_body_bytes, request_timeout, min_data_rate, max_in_flight)",
                 f + ":3: server.max_body_bytes: expected an integer, got 'lots'",
                 f + ":5: dedup.retention: expected a duration such as 500ms, 30s, 5m, 2h or 7d, got '7'"
                         + " (a bare number is ambiguous: add a unit)",
@@ -103,9 +103,25 @@ class ConfigValidationTest {
     }
 
     @Test
+    void without_a_management_block_management_listens_on_loopback_apart_from_the_webhooks() throws ConfigException {
+        ForgebusConfig config = ConfigLoader.parse("server: { port: 8080 }\n", "forgebus.yml", name -> null);
+
+        assertThat(config.management()).isEqualTo(new ManagementConfig(false, "127.0.0.1", 9090));
+        assertThat(config.server().bind()).isEqualTo("0.0.0.0");
+        assertThat(config.server().requestTimeout()).isEqualTo(java.time.Duration.ofSeconds(10));
+        assertThat(config.server().maxInFlight()).isEqualTo(200);
+    }
+
+    @Test
+    void same_port_with_a_management_port_is_refused() {
+        assertThat(problemsOf("management: { same_port: true, port: 9091 }\n")).containsExactly(
+                "forgebus.yml:1: management.port: has no effect with same_port: true (the management routes use the webhook port)");
+    }
+
+    @Test
     void an_unknown_top_level_key_lists_the_allowed_ones() {
         assertThat(problemsOf("sever: {}\n")).containsExactly("forgebus.yml:1: unknown key 'sever' at the top level"
-                + " (allowed: server, admin, kafka, dedup, workers, forges, orgs, cron_dispatch, health_monitor, migrations)");
+                + " (allowed: server, management, admin, kafka, dedup, workers, forges, orgs, cron_dispatch, health_monitor, migrations)");
     }
 
     @Test

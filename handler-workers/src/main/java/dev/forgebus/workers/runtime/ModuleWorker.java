@@ -51,6 +51,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.forgebus.common.config.ModuleId;
+import dev.forgebus.common.health.LivenessCheck;
 import dev.forgebus.common.event.EventEnvelope;
 import dev.forgebus.common.event.WorkOutcome;
 import dev.forgebus.common.forge.ForgeCallException;
@@ -111,6 +112,8 @@ public final class ModuleWorker implements AutoCloseable {
     private final AtomicBoolean closeRequested = new AtomicBoolean();
     private volatile boolean running = true;
     private volatile boolean polling;
+    /** What killed the polling loop, when it died of an error rather than by {@link #close()}. */
+    private volatile Throwable died;
 
     // Owned by the polling thread.
     private final Map<TopicPartition, Lane> lanes = new HashMap<>();
@@ -164,6 +167,17 @@ public final class ModuleWorker implements AutoCloseable {
     }
 
     /**
+     * Dead once the polling loop died of an error: nothing restarts it, so {@code /health} must
+     * fail for the process to be restarted. A worker stopped by {@link #close()} is not dead.
+     */
+    public LivenessCheck.Status liveness() {
+        Throwable cause = died;
+        return cause == null ? LivenessCheck.Status.ok()
+                : LivenessCheck.Status.dead("polling loop died: " + cause.getClass().getSimpleName()
+                        + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
+    }
+
+    /**
      * Stops the worker within about three times {@link WorkerSettings#closeTimeout()}: no new item
      * starts; items in flight get {@code closeTimeout} to finish (and are committed), then their
      * threads are interrupted and the items are left uncommitted for the next owner; the consumer
@@ -211,6 +225,7 @@ public final class ModuleWorker implements AutoCloseable {
             }
         } catch (Throwable t) {
             if (running) {
+                died = t;
                 LOG.error("worker {} stopped by an error; its uncommitted items will be redone", module.id(), t);
             }
         } finally {

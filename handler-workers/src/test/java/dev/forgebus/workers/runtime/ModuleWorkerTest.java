@@ -265,6 +265,48 @@ class ModuleWorkerTest {
     }
 
     @Test
+    void a_polling_loop_that_dies_fails_liveness_and_a_closed_worker_does_not() {
+        try (var kit = WorkerTestKit.create("dies", MODULE, 1)) {
+            // Given a worker whose clock (read by the polling loop) breaks once armed
+            java.util.concurrent.atomic.AtomicBoolean broken = new java.util.concurrent.atomic.AtomicBoolean();
+            java.time.Clock clock = new java.time.Clock() {
+                @Override
+                public java.time.ZoneId getZone() {
+                    return java.time.ZoneOffset.UTC;
+                }
+
+                @Override
+                public java.time.Clock withZone(java.time.ZoneId zone) {
+                    return this;
+                }
+
+                @Override
+                public Instant instant() {
+                    if (broken.get()) {
+                        throw new IllegalStateException("clock broke");
+                    }
+                    return Instant.now();
+                }
+            };
+            var handler = new ScriptedHandler(MODULE);
+            try (var dying = ModuleWorker.start(kit.settings().withClock(clock), handler, registry);
+                 var closed = ModuleWorker.start(kit.settings(), handler, registry)) {
+                await().atMost(WAIT).until(() -> dying.isRunning() && closed.isRunning());
+                assertThat(dying.liveness().alive()).isTrue();
+
+                // When the dying worker's loop throws, and the other is closed normally
+                broken.set(true);
+                closed.close();
+
+                // Then only the one whose loop died is dead, and it says why
+                await().atMost(WAIT).until(() -> !dying.liveness().alive());
+                assertThat(dying.liveness().reason()).isEqualTo("polling loop died: IllegalStateException: clock broke");
+                assertThat(closed.liveness().alive()).isTrue();
+            }
+        }
+    }
+
+    @Test
     void a_retry_waits_with_its_partition_paused_while_other_partitions_flow() {
         try (var kit = WorkerTestKit.create("pause", MODULE, 2)) {
             var clock = new SettableClock(Instant.parse("2026-03-01T00:00:00Z"));
