@@ -48,7 +48,8 @@ class AdminRoutesTest {
                 : List.of();
         var failures = new FailedTokenAttempts(3, Duration.ofMinutes(1), Duration.ofMinutes(5), 100, nanos::get);
         var routes = new AdminRoutes(Secret.of(TOKEN), traces, new DeadLetterAdmin(deadLetters), failures);
-        server = HttpServer.start(0, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), List.of(), List.of(routes::register));
+        server = HttpServer.start(dev.forgebus.gateway.BoundPort.bind("127.0.0.1", 0), dev.forgebus.common.config.ServerConfig.defaults(),
+                HttpServer.Refusals.NONE, List.of(routes::register));
     }
 
     @AfterEach
