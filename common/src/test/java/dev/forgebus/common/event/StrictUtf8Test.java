@@ -31,6 +31,19 @@ class StrictUtf8Test {
     }
 
     @Test
+    void a_problem_is_found_at_every_offset_of_the_eight_byte_fast_path() {
+        for (int prefix = 0; prefix < 17; prefix++) {
+            String pad = "a".repeat(prefix);
+            assertThat(StrictUtf8.problem(("\"" + pad + "\\ud800" + pad + "\"").getBytes(StandardCharsets.UTF_8))).as("escape after %d", prefix)
+                    .isPresent();
+            byte[] invalid = (pad + "xx" + pad).getBytes(StandardCharsets.UTF_8);
+            invalid[prefix] = (byte) 0xC0;
+            assertThat(StrictUtf8.problem(invalid)).as("invalid byte after %d", prefix).isPresent();
+            assertThat(StrictUtf8.problem((pad + "\\\\" + pad).getBytes(StandardCharsets.UTF_8))).as("escaped backslash").isEmpty();
+        }
+    }
+
+    @Test
     void malformed_utf8_is_found() {
         assertThat(StrictUtf8.problem(bytes(0xC0, 0x80))).as("overlong NUL").isPresent();
         assertThat(StrictUtf8.problem(bytes(0xED, 0xA0, 0x80))).as("encoded surrogate").isPresent();
