@@ -1,8 +1,9 @@
 package dev.forgebus.dedup;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
@@ -39,18 +40,28 @@ final class DedupDeadLetters {
     }
 
     ProducerRecord<byte[], byte[]> of(ErrorHandlerContext context, DeadLetterReason reason, String message) {
-        Headers headers = new RecordHeaders(context.headers().toArray());
-        DeadLetterHeaders.put(headers, topics, DeadLetterHeaders.ERROR_CLASS, reason.name());
-        DeadLetterHeaders.put(headers, topics, DeadLetterHeaders.ERROR_MESSAGE, DeadLetterReason.bounded(message));
-        DeadLetterHeaders.put(headers, topics, DeadLetterHeaders.ERROR_ATTEMPTS, "1");
-        DeadLetterHeaders.put(headers, topics, DeadLetterHeaders.ERROR_FIRST_FAILED_AT, clock.instant().toString());
-        DeadLetterHeaders.put(headers, topics, DeadLetterHeaders.ORIGINAL_TOPIC, context.topic());
-        DeadLetterHeaders.put(headers, topics, DeadLetterHeaders.ORIGINAL_PARTITION, Integer.toString(context.partition()));
-        DeadLetterHeaders.put(headers, topics, DeadLetterHeaders.ORIGINAL_OFFSET, Long.toString(context.offset()));
+        Headers headers = headers(topics, context.headers(), reason, message, clock.instant(),
+                Optional.of(new Origin(context.topic(), context.partition(), context.offset())));
         return new ProducerRecord<>(topic(), null, context.sourceRawKey(), context.sourceRawValue(), headers);
     }
 
-    static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
+    /** Where a raw record was read: {@code original.*} headers. */
+    record Origin(String topic, int partition, long offset) {
+    }
+
+    /** The raw record's headers (copied) plus the dead-letter headers, for every writer of dedup's letters. */
+    static Headers headers(TopicNames topics, Headers raw, DeadLetterReason reason, String message, Instant failedAt,
+                           Optional<Origin> origin) {
+        Headers headers = new RecordHeaders(raw.toArray());
+        DeadLetterHeaders.put(headers, topics, DeadLetterHeaders.ERROR_CLASS, reason.name());
+        DeadLetterHeaders.put(headers, topics, DeadLetterHeaders.ERROR_MESSAGE, DeadLetterReason.bounded(message));
+        DeadLetterHeaders.put(headers, topics, DeadLetterHeaders.ERROR_ATTEMPTS, "1");
+        DeadLetterHeaders.put(headers, topics, DeadLetterHeaders.ERROR_FIRST_FAILED_AT, failedAt.toString());
+        origin.ifPresent(o -> {
+            DeadLetterHeaders.put(headers, topics, DeadLetterHeaders.ORIGINAL_TOPIC, o.topic());
+            DeadLetterHeaders.put(headers, topics, DeadLetterHeaders.ORIGINAL_PARTITION, Integer.toString(o.partition()));
+            DeadLetterHeaders.put(headers, topics, DeadLetterHeaders.ORIGINAL_OFFSET, Long.toString(o.offset()));
+        });
+        return headers;
     }
 }

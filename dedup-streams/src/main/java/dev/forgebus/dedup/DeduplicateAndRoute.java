@@ -10,7 +10,6 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -179,16 +178,8 @@ final class DeduplicateAndRoute extends ContextualProcessor<String, byte[], Stri
         String at = context().recordMetadata().map(m -> m.topic() + "-" + m.partition() + "@" + m.offset()).orElse("?");
         LOG.warn("dead-lettered a raw record to {}: {} (forge '{}', delivery '{}', key '{}', {} bytes, at {})",
                 topics.dedupDeadLetters(), message, forge, deliveryId, raw.key(), raw.value() == null ? 0 : raw.value().length, at);
-        Headers headers = new RecordHeaders(raw.headers().toArray());
-        DeadLetterHeaders.put(headers, topics, DeadLetterHeaders.ERROR_CLASS, reason.name());
-        DeadLetterHeaders.put(headers, topics, DeadLetterHeaders.ERROR_MESSAGE, DeadLetterReason.bounded(message));
-        DeadLetterHeaders.put(headers, topics, DeadLetterHeaders.ERROR_ATTEMPTS, "1");
-        DeadLetterHeaders.put(headers, topics, DeadLetterHeaders.ERROR_FIRST_FAILED_AT, now.toString());
-        context().recordMetadata().ifPresent(m -> {
-            DeadLetterHeaders.put(headers, topics, DeadLetterHeaders.ORIGINAL_TOPIC, m.topic());
-            DeadLetterHeaders.put(headers, topics, DeadLetterHeaders.ORIGINAL_PARTITION, Integer.toString(m.partition()));
-            DeadLetterHeaders.put(headers, topics, DeadLetterHeaders.ORIGINAL_OFFSET, Long.toString(m.offset()));
-        });
+        Headers headers = DedupDeadLetters.headers(topics, raw.headers(), reason, message, now,
+                context().recordMetadata().map(m -> new DedupDeadLetters.Origin(m.topic(), m.partition(), m.offset())));
         context().forward(raw.withHeaders(headers).withValue(new Outbound(topics.dedupDeadLetters(), raw.value())));
         String why = "dead-lettered to " + topics.dedupDeadLetters() + ": " + DeadLetterReason.bounded(message);
         List<RouteDecision> routes = Router.EVENT_DRIVEN.stream()

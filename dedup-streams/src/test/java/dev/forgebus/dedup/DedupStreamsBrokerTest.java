@@ -59,11 +59,7 @@ class DedupStreamsBrokerTest {
         ForgebusConfig config = Deliveries.config(prefix);
         TopicNames topics = new TopicNames(prefix);
         String bootstrap = SharedTestBroker.bootstrapServers();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            new TopicProvisioner(admin, config.kafka().partitions(), config.kafka().replicationFactor(),
-                    dev.forgebus.common.kafka.RecordSizes.maxRecordBytes(config.server().maxBodyBytes()))
-                    .ensure(TopicProvisioner.allTopics(topics, Arrays.stream(ModuleId.values()).map(ModuleId::id).toList()), 30_000);
-        }
+        provisionTopics(config, topics, bootstrap);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (DedupStreams dedup = DedupStreams.start(config, bootstrap, stateDir, registry)) {
 
@@ -103,11 +99,7 @@ class DedupStreamsBrokerTest {
         ForgebusConfig config = Deliveries.config(prefix, 1536 * 1024);
         TopicNames topics = new TopicNames(prefix);
         String bootstrap = SharedTestBroker.bootstrapServers();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            new TopicProvisioner(admin, config.kafka().partitions(), config.kafka().replicationFactor(),
-                    dev.forgebus.common.kafka.RecordSizes.maxRecordBytes(config.server().maxBodyBytes()))
-                    .ensure(TopicProvisioner.allTopics(topics, Arrays.stream(ModuleId.values()).map(ModuleId::id).toList()), 30_000);
-        }
+        provisionTopics(config, topics, bootstrap);
         try (DedupStreams dedup = DedupStreams.start(config, bootstrap, stateDir, new SimpleMeterRegistry())) {
             // When a delivery with a 1.2 MB action arrives, then a normal one
             byte[] poison = ("{\"action\":\"" + "a".repeat(1200 * 1024) + "\",\"repository\":{\"name\":\"app\","
@@ -166,6 +158,15 @@ class DedupStreamsBrokerTest {
         live.close();
         // And a normal close is not a death
         assertThat(live.liveness().alive()).isTrue();
+    }
+
+    /** Every topic of the prefix, sized like the process sizes them. */
+    private static void provisionTopics(ForgebusConfig config, TopicNames topics, String bootstrap) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            new TopicProvisioner(admin, config.kafka().partitions(), config.kafka().replicationFactor(),
+                    dev.forgebus.common.kafka.RecordSizes.maxRecordBytes(config.server().maxBodyBytes()))
+                    .ensure(TopicProvisioner.allTopics(topics, Arrays.stream(ModuleId.values()).map(ModuleId::id).toList()), 30_000);
+        }
     }
 
     private static KafkaProducer<String, byte[]> producer(String bootstrap) {
