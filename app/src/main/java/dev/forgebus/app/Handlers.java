@@ -11,7 +11,16 @@ import dev.forgebus.workers.triage.TriageHandler;
 
 /** Every module handler built so far; a module appears here when its handler exists. */
 final class Handlers {
+    /** The modules that have a handler in this version, in the order {@link #all} builds them. */
+    static final java.util.Set<dev.forgebus.common.config.ModuleId> BUILT =
+            java.util.Collections.unmodifiableSet(java.util.EnumSet.of(dev.forgebus.common.config.ModuleId.TRIAGE));
+
     private Handlers() {
+    }
+
+    /** {@link #BUILT} as module ids, for messages. */
+    static String builtIds() {
+        return String.join(", ", BUILT.stream().map(dev.forgebus.common.config.ModuleId::id).toList());
     }
 
     /**

@@ -11,7 +11,10 @@ import dev.forgebus.common.config.ForgebusConfig;
 import dev.forgebus.common.config.ModuleId;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** The roles that run alone against a cluster (or the broker of a local {@code run}). */
 final class RoleCommands {
@@ -39,14 +42,27 @@ final class RoleCommands {
         ConfigOption config;
         @Option(names = "--modules", split = ",", paramLabel = "MODULE", description = "module ids to run (default: every module with a handler)")
         List<String> modules;
+        @Spec
+        CommandSpec spec;
 
+        /**
+         * A module without a handler, or an unknown one, is a usage error (exit 2) before anything
+         * starts: a worker group for it would consume nothing, and the operator would believe the
+         * module runs.
+         */
         @Override
         public Integer call() throws InterruptedException {
-            ForgebusConfig loaded = config.load();
             Set<ModuleId> selected = new LinkedHashSet<>();
             for (String id : modules == null ? List.<String>of() : modules) {
-                selected.add(ModuleId.byId(id).orElseThrow(() -> new UserError("unknown module '" + id + "'")));
+                ModuleId module = ModuleId.byId(id).orElseThrow(() -> new ParameterException(spec.commandLine(),
+                        "unknown module '" + id + "' (modules with a handler: " + Handlers.builtIds() + ")"));
+                if (!Handlers.BUILT.contains(module)) {
+                    throw new ParameterException(spec.commandLine(), "module '" + id + "' has no handler in this version"
+                            + " (modules with a handler: " + Handlers.builtIds() + ")");
+                }
+                selected.add(module);
             }
+            ForgebusConfig loaded = config.load();
             return RoleRunner.runUntilStopped(() -> ForgebusProcess.start(loaded, Path.of("."), false, EnumSet.of(ForgebusProcess.Role.WORKERS), selected));
         }
     }

@@ -36,6 +36,24 @@ class ConfigCheckCommandTest {
     }
 
     @Test
+    void workers_for_a_module_without_a_handler_is_a_usage_error_before_anything_starts() {
+        // Before: the worker process started and consumed nothing (no exit, no message)
+        Result r = run("workers", "--config", "../examples/forgebus.yml", "--modules", "triage,release");
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("module 'release' has no handler in this version (modules with a handler: triage)");
+        assertThat(r.err()).doesNotContain("\tat ");
+    }
+
+    @Test
+    void workers_for_an_unknown_module_is_a_usage_error() {
+        Result r = run("workers", "--config", "../examples/forgebus.yml", "--modules", "trage");
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("unknown module 'trage'");
+    }
+
+    @Test
     void a_broken_config_prints_every_problem_with_its_line_and_exits_1() throws IOException {
         Path file = dir.resolve("broken.yml");
         Files.writeString(file, """
