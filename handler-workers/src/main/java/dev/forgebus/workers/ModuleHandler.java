@@ -11,6 +11,8 @@ import dev.forgebus.common.forge.ForgeCallException;
  * <p>Failure semantics: returning normally means done. A {@link ForgeCallException} says by its
  * kind what the runtime does: {@code TRANSIENT} retries on {@code workers.backoff},
  * {@code RATE_LIMITED} retries after the forge's wait, {@code PERMANENT} dead-letters at once.
+ * An {@link InvalidInputException} (a payload without what the module needs, settings that
+ * cannot be used) dead-letters at once with {@code INVALID_PAYLOAD} / {@code INVALID_SETTINGS}.
  * Any other exception is treated as transient (a bug must not lose the item; it ends in the
  * dead-letter topic once attempts are spent).
  *

@@ -3,13 +3,15 @@ package dev.forgebus.workers.runtime;
 import java.util.Objects;
 
 import dev.forgebus.common.forge.ForgeCallException;
+import dev.forgebus.workers.InvalidInputException;
 
 /**
  * Why one attempt failed, as it goes into the dead letter's {@code error.class} and
  * {@code error.message} headers and the DEAD_LETTER outcome.
  *
  * @param errorClass {@code TRANSIENT}, {@code RATE_LIMITED} or {@code PERMANENT} for a
- *                   {@link ForgeCallException}, {@value #UNREADABLE} for a work item that is not an
+ *                   {@link ForgeCallException}, {@code INVALID_PAYLOAD} or {@code INVALID_SETTINGS}
+ *                   for an {@link InvalidInputException}, {@value #UNREADABLE} for a work item that is not an
  *                   envelope, else the simple name of the exception the handler threw
  * @param message    the forge's own message (a {@link ForgeCallException} never holds a token);
  *                   for other exceptions their message, cut to {@value #MAX_MESSAGE_CHARS} characters
@@ -34,6 +36,9 @@ public record Failure(String errorClass, String message) {
     public static Failure of(Throwable failure) {
         if (failure instanceof ForgeCallException e) {
             return new Failure(e.kind().name(), e.getMessage());
+        }
+        if (failure instanceof InvalidInputException e) {
+            return new Failure(e.kind().errorClass(), e.getMessage());
         }
         String message = failure.getMessage();
         String name = failure.getClass().getSimpleName();

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 import dev.forgebus.common.forge.ForgeCallException;
+import dev.forgebus.workers.InvalidInputException;
 
 /**
  * SPEC 7.1's failure taxonomy as a pure function from (failure, attempt) to a {@link Decision}:
@@ -36,7 +37,8 @@ public record RetryPolicy(int maxAttempts, List<Duration> backoff) {
     /** The decision after attempt number {@code attempt} (1-based) failed with {@code failure}. */
     public Decision afterFailure(Throwable failure, int attempt) {
         Failure why = Failure.of(failure);
-        if (failure instanceof ForgeCallException e && e.kind() == ForgeCallException.Kind.PERMANENT) {
+        if (failure instanceof ForgeCallException e && e.kind() == ForgeCallException.Kind.PERMANENT
+                || failure instanceof InvalidInputException) {
             return new Decision.DeadLetter(why);
         }
         if (attempt >= maxAttempts) {

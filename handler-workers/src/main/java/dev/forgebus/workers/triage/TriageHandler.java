@@ -20,6 +20,7 @@ import dev.forgebus.common.event.EventEnvelope;
 import dev.forgebus.common.forge.ForgeCallException;
 import dev.forgebus.common.forge.ForgeClient;
 import dev.forgebus.common.forge.ForgeClients;
+import dev.forgebus.workers.InvalidInputException;
 import dev.forgebus.workers.ModuleHandler;
 import dev.forgebus.workers.settings.RepoSettingsSource;
 
@@ -131,13 +132,13 @@ public final class TriageHandler implements ModuleHandler {
      */
     record Subject(long number, String title) {
 
-        static Subject of(EventEnvelope item) throws ForgeCallException {
+        static Subject of(EventEnvelope item) {
             JsonNode payload = item.payload();
             JsonNode subject = payload.path(item.event().equals("issues") ? "issue" : "pull_request");
             JsonNode number = subject.path("number").canConvertToLong() ? subject.path("number") : payload.path("number");
             if (!number.canConvertToLong() || number.asLong() < 1) {
                 // Retrying cannot mend a payload: dead-letter it at once, with the reason.
-                throw ForgeCallException.permanent(0, item.eventAction() + " delivery " + item.deliveryId()
+                throw InvalidInputException.payload(item.eventAction() + " delivery " + item.deliveryId()
                         + " has no issue or pull request number");
             }
             return new Subject(number.asLong(), subject.path("title").asText(""));

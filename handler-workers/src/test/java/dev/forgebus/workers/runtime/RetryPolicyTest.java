@@ -34,6 +34,15 @@ class RetryPolicyTest {
     }
 
     @Test
+    void an_invalid_payload_or_invalid_settings_is_a_dead_letter_at_once_saying_so() {
+        // Before: an unknown RuntimeException, hence retried as transient until attempts were spent
+        assertThat(policy.afterFailure(dev.forgebus.workers.InvalidInputException.payload("no issue number"), 1))
+                .isEqualTo(new Decision.DeadLetter(new Failure("INVALID_PAYLOAD", "no issue number")));
+        assertThat(policy.afterFailure(dev.forgebus.workers.InvalidInputException.settings("tag_pattern is empty"), 1))
+                .isEqualTo(new Decision.DeadLetter(new Failure("INVALID_SETTINGS", "tag_pattern is empty")));
+    }
+
+    @Test
     void rate_limited_waits_what_the_forge_asked_else_the_backoff() {
         assertThat(policy.afterFailure(ForgeCallException.rateLimited(429, "slow down", Duration.ofSeconds(42)), 1))
                 .isEqualTo(new Decision.RetryAfter(Duration.ofSeconds(42), new Failure("RATE_LIMITED", "slow down")));

@@ -28,6 +28,7 @@ import dev.forgebus.common.forge.DefaultForgeClients;
 import dev.forgebus.common.forge.ForgeCallException;
 import dev.forgebus.common.forge.ForgeTransport;
 import dev.forgebus.fakeforge.FakeForge;
+import dev.forgebus.workers.InvalidInputException;
 import dev.forgebus.fakeforge.FakeForge.Flavor;
 
 /**
@@ -272,15 +273,16 @@ class TriageHandlerTest {
     }
 
     @Test
-    void a_payload_without_a_number_is_permanent_and_calls_nothing() {
+    void a_payload_without_a_number_is_an_invalid_payload_and_calls_nothing() {
         JsonNode payload = Json.read("{\"action\":\"opened\",\"issue\":{\"title\":\"App crash\"}}".getBytes(),
                 JsonNode.class);
         EventEnvelope delivery = new EventEnvelope("gh", "github", "d-x", "issues", "opened", "GhOrg", "app", "alice",
                 Instant.now(), List.of(), payload);
 
-        ForgeCallException failure = catchThrowableOfType(ForgeCallException.class, () -> handler.handle(delivery));
+        // Before: a ForgeCallException PERMANENT with a made-up status 0, as if the forge had refused
+        InvalidInputException failure = catchThrowableOfType(InvalidInputException.class, () -> handler.handle(delivery));
 
-        assertThat(failure.kind()).isEqualTo(ForgeCallException.Kind.PERMANENT);
+        assertThat(failure.kind()).isEqualTo(InvalidInputException.Kind.PAYLOAD);
         assertThat(failure.getMessage()).contains("issues.opened").contains("d-x");
         assertThat(github.requests()).isEmpty();
     }
