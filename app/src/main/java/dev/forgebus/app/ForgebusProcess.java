@@ -30,7 +30,7 @@ import dev.forgebus.common.metrics.MetricsRegistry;
 import dev.forgebus.app.admin.AdminRoutes;
 import dev.forgebus.app.admin.DeadLetterAdmin;
 import dev.forgebus.app.admin.DeliveryTraceIndex;
-import dev.forgebus.common.forge.DefaultForgeClients;
+import dev.forgebus.forge.DefaultForgeClients;
 import dev.forgebus.dedup.DedupStreams;
 import dev.forgebus.gateway.Gateway;
 import dev.forgebus.workers.ModuleHandler;

@@ -3,7 +3,7 @@ package dev.forgebus.app;
 import java.util.List;
 
 import dev.forgebus.common.config.ForgebusConfig;
-import dev.forgebus.common.forge.ForgeClients;
+import dev.forgebus.forge.ForgeClients;
 import dev.forgebus.workers.ModuleHandler;
 import dev.forgebus.workers.settings.OpsFileWatch;
 import dev.forgebus.workers.settings.RepoSettingsSource;

@@ -11,12 +11,12 @@ import org.junit.jupiter.api.Test;
 
 import dev.forgebus.common.config.RepoRef;
 import dev.forgebus.common.config.Secret;
-import dev.forgebus.common.forge.CallGate.Observation;
-import dev.forgebus.common.forge.ForgeClient;
-import dev.forgebus.common.forge.ForgeCredential;
-import dev.forgebus.common.forge.ForgeTransport;
-import dev.forgebus.common.forge.GitHubClient;
-import dev.forgebus.common.forge.GiteaClient;
+import dev.forgebus.forge.CallGate.Observation;
+import dev.forgebus.forge.ForgeClient;
+import dev.forgebus.forge.ForgeCredential;
+import dev.forgebus.forge.ForgeTransport;
+import dev.forgebus.forge.GitHubClient;
+import dev.forgebus.forge.GiteaClient;
 
 /** ETags: a repeated GET goes out conditional, and a 304 is answered from the client's cache at no budget. */
 class ConditionalGetTest {

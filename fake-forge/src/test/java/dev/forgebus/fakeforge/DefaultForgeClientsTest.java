@@ -16,12 +16,12 @@ import org.junit.jupiter.api.Test;
 import dev.forgebus.common.config.ConfigLoader;
 import dev.forgebus.common.config.ForgebusConfig;
 import dev.forgebus.common.config.RepoRef;
-import dev.forgebus.common.forge.DefaultForgeClients;
-import dev.forgebus.common.forge.ForgeCallException;
-import dev.forgebus.common.forge.ForgeClient;
-import dev.forgebus.common.forge.ForgeTransport;
-import dev.forgebus.common.forge.GitHubClient;
-import dev.forgebus.common.forge.GiteaClient;
+import dev.forgebus.forge.DefaultForgeClients;
+import dev.forgebus.forge.ForgeCallException;
+import dev.forgebus.forge.ForgeClient;
+import dev.forgebus.forge.ForgeTransport;
+import dev.forgebus.forge.GitHubClient;
+import dev.forgebus.forge.GiteaClient;
 
 /** Which credential and which client {@link DefaultForgeClients} hands out, checked on the wire. */
 class DefaultForgeClientsTest {

@@ -29,9 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.forgebus.common.config.ConfigLoader;
 import dev.forgebus.common.config.ForgebusConfig;
 import dev.forgebus.common.config.RepoRef;
-import dev.forgebus.common.forge.DefaultForgeClients;
-import dev.forgebus.common.forge.ForgeCallException;
-import dev.forgebus.common.forge.ForgeTransport;
+import dev.forgebus.forge.DefaultForgeClients;
+import dev.forgebus.forge.ForgeCallException;
+import dev.forgebus.forge.ForgeTransport;
 
 /**
  * GitHub App authentication end to end: {@link DefaultForgeClients} with an {@code app:} forge

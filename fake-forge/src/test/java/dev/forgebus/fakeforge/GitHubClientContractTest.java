@@ -12,17 +12,17 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 import dev.forgebus.common.config.MergeMethod;
-import dev.forgebus.common.forge.CallGate;
-import dev.forgebus.common.forge.CheckResult;
-import dev.forgebus.common.forge.CloseReason;
-import dev.forgebus.common.forge.ForgeCallException.Kind;
-import dev.forgebus.common.forge.ForgeCallException;
-import dev.forgebus.common.forge.ForgeClient;
-import dev.forgebus.common.forge.ForgeCredential;
-import dev.forgebus.common.forge.ForgeTransport;
-import dev.forgebus.common.forge.GitHubClient;
-import dev.forgebus.common.forge.MergeOutcome;
-import dev.forgebus.common.forge.MirrorSync;
+import dev.forgebus.forge.CallGate;
+import dev.forgebus.forge.CheckResult;
+import dev.forgebus.forge.CloseReason;
+import dev.forgebus.forge.ForgeCallException.Kind;
+import dev.forgebus.forge.ForgeCallException;
+import dev.forgebus.forge.ForgeClient;
+import dev.forgebus.forge.ForgeCredential;
+import dev.forgebus.forge.ForgeTransport;
+import dev.forgebus.forge.GitHubClient;
+import dev.forgebus.forge.MergeOutcome;
+import dev.forgebus.forge.MirrorSync;
 
 /** {@link GitHubClient} on a GitHub fake: the shared contract plus GitHub's own rules. */
 class GitHubClientContractTest extends ForgeClientContractTest {

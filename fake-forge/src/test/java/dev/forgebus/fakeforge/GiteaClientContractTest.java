@@ -10,14 +10,14 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 import dev.forgebus.common.config.MergeMethod;
-import dev.forgebus.common.forge.CallGate;
-import dev.forgebus.common.forge.CloseReason;
-import dev.forgebus.common.forge.ForgeClient;
-import dev.forgebus.common.forge.ForgeCredential;
-import dev.forgebus.common.forge.ForgeTransport;
-import dev.forgebus.common.forge.GiteaClient;
-import dev.forgebus.common.forge.MergeOutcome;
-import dev.forgebus.common.forge.MirrorSync;
+import dev.forgebus.forge.CallGate;
+import dev.forgebus.forge.CloseReason;
+import dev.forgebus.forge.ForgeClient;
+import dev.forgebus.forge.ForgeCredential;
+import dev.forgebus.forge.ForgeTransport;
+import dev.forgebus.forge.GiteaClient;
+import dev.forgebus.forge.MergeOutcome;
+import dev.forgebus.forge.MirrorSync;
 
 /**
  * {@link GiteaClient} on a Forgejo fake: the shared contract plus label ids and paging, no

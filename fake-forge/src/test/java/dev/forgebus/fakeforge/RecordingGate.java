@@ -3,7 +3,7 @@ package dev.forgebus.fakeforge;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.forgebus.common.forge.CallGate;
+import dev.forgebus.forge.CallGate;
 
 /** A {@link CallGate} that lets everything through and remembers every acquire and observe, in order. */
 final class RecordingGate implements CallGate {

@@ -2,7 +2,7 @@ package dev.forgebus.workers;
 
 import dev.forgebus.common.config.ModuleId;
 import dev.forgebus.common.event.EventEnvelope;
-import dev.forgebus.common.forge.ForgeCallException;
+import dev.forgebus.forge.ForgeCallException;
 
 /**
  * One module's logic, reading like its SPEC paragraph. The worker runtime calls {@link #handle}

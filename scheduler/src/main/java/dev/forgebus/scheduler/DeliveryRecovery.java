@@ -15,11 +15,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.forgebus.common.config.DeliveryRecoverySettings;
-import dev.forgebus.common.forge.ForgeCallException;
-import dev.forgebus.common.forge.ForgeClient;
-import dev.forgebus.common.forge.ForgeClients;
-import dev.forgebus.common.forge.HookDelivery;
-import dev.forgebus.common.forge.HookRef;
+import dev.forgebus.forge.ForgeCallException;
+import dev.forgebus.forge.ForgeClient;
+import dev.forgebus.forge.ForgeClients;
+import dev.forgebus.forge.HookDelivery;
+import dev.forgebus.common.config.HookRef;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 

@@ -26,10 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.forgebus.common.config.ConfigLoader;
 import dev.forgebus.common.config.DeliveryRecoverySettings;
 import dev.forgebus.common.config.ForgebusConfig;
-import dev.forgebus.common.forge.CallGate;
-import dev.forgebus.common.forge.DefaultForgeClients;
-import dev.forgebus.common.forge.ForgeTransport;
-import dev.forgebus.common.forge.HookRef;
+import dev.forgebus.forge.CallGate;
+import dev.forgebus.forge.DefaultForgeClients;
+import dev.forgebus.forge.ForgeTransport;
+import dev.forgebus.common.config.HookRef;
 import dev.forgebus.fakeforge.FakeForge;
 import dev.forgebus.fakeforge.RecordedRequest;
 

@@ -9,7 +9,6 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import dev.forgebus.common.forge.HookRef;
 
 /**
  * Reads a forge's {@code delivery_recovery:} block. Hooks are written {@code repo:Owner/repo#id},

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
-import dev.forgebus.common.forge.HookRef;
 
 /**
  * Missed-delivery recovery of a GitHub forge ({@code forges.<id>.delivery_recovery}). GitHub

@@ -8,7 +8,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import dev.forgebus.common.forge.HookRef;
+import dev.forgebus.common.config.HookRef;
 
 /** forges.<id>.delivery_recovery. */
 class DeliveryRecoveryConfigTest {

@@ -2,7 +2,7 @@ package dev.forgebus.workers.runtime;
 
 import java.util.Objects;
 
-import dev.forgebus.common.forge.ForgeCallException;
+import dev.forgebus.forge.ForgeCallException;
 import dev.forgebus.workers.InvalidInputException;
 
 /**

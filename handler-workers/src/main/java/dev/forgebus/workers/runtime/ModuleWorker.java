@@ -54,7 +54,7 @@ import dev.forgebus.common.config.ModuleId;
 import dev.forgebus.common.health.LivenessCheck;
 import dev.forgebus.common.event.EventEnvelope;
 import dev.forgebus.common.event.WorkOutcome;
-import dev.forgebus.common.forge.ForgeCallException;
+import dev.forgebus.forge.ForgeCallException;
 import dev.forgebus.common.kafka.RawRecordHeaders;
 import dev.forgebus.common.kafka.TopicNames;
 import dev.forgebus.workers.ModuleHandler;

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 import dev.forgebus.common.config.ForgeConfig;
 import dev.forgebus.common.config.ForgebusConfig;
 import dev.forgebus.common.config.RateLimit;
-import dev.forgebus.common.forge.CallGate;
+import dev.forgebus.forge.CallGate;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.micrometer.core.instrument.Counter;

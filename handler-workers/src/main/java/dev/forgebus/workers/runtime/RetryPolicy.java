@@ -3,7 +3,7 @@ package dev.forgebus.workers.runtime;
 import java.time.Duration;
 import java.util.List;
 
-import dev.forgebus.common.forge.ForgeCallException;
+import dev.forgebus.forge.ForgeCallException;
 import dev.forgebus.workers.InvalidInputException;
 
 /**

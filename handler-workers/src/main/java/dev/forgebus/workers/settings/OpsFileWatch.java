@@ -5,7 +5,7 @@ import java.util.Objects;
 import dev.forgebus.common.config.ModuleId;
 import dev.forgebus.common.config.RepoRef;
 import dev.forgebus.common.event.EventEnvelope;
-import dev.forgebus.common.forge.ForgeCallException;
+import dev.forgebus.forge.ForgeCallException;
 import dev.forgebus.workers.ModuleHandler;
 
 /**

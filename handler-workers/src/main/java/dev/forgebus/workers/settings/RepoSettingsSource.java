@@ -17,9 +17,9 @@ import dev.forgebus.common.config.ForgebusConfig;
 import dev.forgebus.common.config.OpsFile;
 import dev.forgebus.common.config.RepoRef;
 import dev.forgebus.common.config.RepositorySettings;
-import dev.forgebus.common.forge.FileContent;
-import dev.forgebus.common.forge.ForgeCallException;
-import dev.forgebus.common.forge.ForgeClients;
+import dev.forgebus.forge.FileContent;
+import dev.forgebus.forge.ForgeCallException;
+import dev.forgebus.forge.ForgeClients;
 
 /**
  * The settings handlers act on: the main config's resolution for the repository, with the

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Timeout;
 import dev.forgebus.common.config.ModuleId;
 import dev.forgebus.common.event.Json;
 import dev.forgebus.common.event.WorkOutcome;
-import dev.forgebus.common.forge.ForgeCallException;
+import dev.forgebus.forge.ForgeCallException;
 import dev.forgebus.workers.runtime.ModuleWorker;
 import dev.forgebus.workers.runtime.ScriptedHandler;
 import dev.forgebus.workers.runtime.WorkerSettings;

@@ -18,11 +18,11 @@ import org.junit.jupiter.api.Timeout;
 import dev.forgebus.common.config.RateLimit;
 import dev.forgebus.common.config.RepoRef;
 import dev.forgebus.common.config.Secret;
-import dev.forgebus.common.forge.ForgeCallException;
-import dev.forgebus.common.forge.ForgeClient;
-import dev.forgebus.common.forge.ForgeCredential;
-import dev.forgebus.common.forge.ForgeTransport;
-import dev.forgebus.common.forge.GitHubClient;
+import dev.forgebus.forge.ForgeCallException;
+import dev.forgebus.forge.ForgeClient;
+import dev.forgebus.forge.ForgeCredential;
+import dev.forgebus.forge.ForgeTransport;
+import dev.forgebus.forge.GitHubClient;
 import dev.forgebus.fakeforge.FakeForge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Timeout;
 import dev.forgebus.common.config.ModuleId;
 import dev.forgebus.common.event.EventEnvelope;
 import dev.forgebus.common.event.WorkOutcome;
-import dev.forgebus.common.forge.ForgeCallException;
+import dev.forgebus.forge.ForgeCallException;
 import dev.forgebus.fakeforge.SettableClock;
 import dev.forgebus.workers.ModuleHandler;
 import io.micrometer.core.instrument.MeterRegistry;

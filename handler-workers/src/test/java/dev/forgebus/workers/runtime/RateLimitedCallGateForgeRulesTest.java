@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Timeout;
 import dev.forgebus.common.config.ConfigLoader;
 import dev.forgebus.common.config.ForgebusConfig;
 import dev.forgebus.common.config.RateLimit;
-import dev.forgebus.common.forge.CallGate.CallKind;
-import dev.forgebus.common.forge.CallGate.Observation;
+import dev.forgebus.forge.CallGate.CallKind;
+import dev.forgebus.forge.CallGate.Observation;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /** GitHub's rules on top of the hourly pace: writes a minute, unbilled 304s, the budget gauge. On a fake ticker. */

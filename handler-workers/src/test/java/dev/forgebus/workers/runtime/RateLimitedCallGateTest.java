@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Timeout;
 
 import dev.forgebus.common.config.ConfigLoader;
 import dev.forgebus.common.config.RateLimit;
-import dev.forgebus.common.forge.CallGate.Observation;
+import dev.forgebus.forge.CallGate.Observation;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)

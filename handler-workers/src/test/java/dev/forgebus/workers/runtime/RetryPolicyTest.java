@@ -8,7 +8,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import dev.forgebus.common.forge.ForgeCallException;
+import dev.forgebus.forge.ForgeCallException;
 
 class RetryPolicyTest {
     private final RetryPolicy policy = new RetryPolicy(4, List.of(Duration.ofSeconds(1), Duration.ofSeconds(5)));

@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import dev.forgebus.common.config.ModuleId;
 import dev.forgebus.common.event.EventEnvelope;
-import dev.forgebus.common.forge.ForgeCallException;
+import dev.forgebus.forge.ForgeCallException;
 import dev.forgebus.workers.ModuleHandler;
 
 /**
