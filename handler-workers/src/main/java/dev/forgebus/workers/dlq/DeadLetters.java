@@ -1,12 +1,10 @@
 package dev.forgebus.workers.dlq;
 
-import dev.forgebus.common.kafka.DeadLetterHeaders;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -23,27 +21,20 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-
 import dev.forgebus.common.event.Json;
-import dev.forgebus.common.kafka.RawRecordHeaders;
+import dev.forgebus.common.kafka.DeadLetterHeaders;
 import dev.forgebus.common.kafka.TopicNames;
 import dev.forgebus.workers.runtime.WorkerSettings;
 
@@ -64,10 +55,7 @@ import dev.forgebus.workers.runtime.WorkerSettings;
  */
 public final class DeadLetters implements AutoCloseable {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
-    private static final Duration POLL = Duration.ofMillis(200);
     private static final AtomicInteger CLIENTS = new AtomicInteger();
-    /** The raw record's {@code action} header, set by the gateway when the body names one. */
-    private static final String RAW_ACTION = "action";
     private static final Comparator<DeadLetter> OLDEST_FIRST = Comparator
             .comparing(DeadLetter::deadLetteredAt)
             .thenComparing(DeadLetter::module)
@@ -77,6 +65,8 @@ public final class DeadLetters implements AutoCloseable {
     private final String bootstrapServers;
     private final TopicNames topics;
     private final Duration timeout;
+    private final DeadLetterScanner scanner;
+    private final DeadLetterDecoder decoder;
     private final long maxRecordBytes;
     private final Clock clock;
     private KafkaProducer<byte[], byte[]> producer;
@@ -100,6 +90,8 @@ public final class DeadLetters implements AutoCloseable {
         this.timeout = timeout;
         this.maxRecordBytes = maxRecordBytes;
         this.clock = clock;
+        this.scanner = new DeadLetterScanner(bootstrapServers, topics, timeout);
+        this.decoder = new DeadLetterDecoder(topics);
     }
 
     /**
@@ -113,8 +105,8 @@ public final class DeadLetters implements AutoCloseable {
             throw new IllegalArgumentException("limit must be at least 1, got " + limit);
         }
         PriorityQueue<DeadLetter> newest = new PriorityQueue<>(OLDEST_FIRST);
-        scan(sources(source), since, (s, record) -> {
-            newest.add(toDeadLetter(s, record, false));
+        scanner.scan(sources(source), since, (s, record) -> {
+            newest.add(decoder.decode(s, record, false));
             if (newest.size() > limit) {
                 newest.poll();
             }
@@ -136,7 +128,7 @@ public final class DeadLetters implements AutoCloseable {
     }
 
     public Optional<DeadLetter> show(DeadLetterId id) {
-        return readOne(id).map(record -> toDeadLetter(id.source(), record, true))
+        return scanner.readOne(id).map(record -> decoder.decode(id.source(), record, true))
                 .map(l -> l.withReplayed(readMarks().get(l.id())));
     }
 
@@ -151,7 +143,7 @@ public final class DeadLetters implements AutoCloseable {
         List<Selected> selected = new ArrayList<>();
         List<String> notFound = new ArrayList<>();
         if (request.ids().isEmpty()) {
-            scan(sources(request.source()), request.since(), (s, record) -> selected.add(new Selected(s, record)));
+            scanner.scan(sources(request.source()), request.since(), (s, record) -> selected.add(new Selected(s, record)));
         } else {
             long sinceMillis = request.since().map(Instant::toEpochMilli).orElse(Long.MIN_VALUE);
             Set<String> seen = new HashSet<>();
@@ -159,7 +151,7 @@ public final class DeadLetters implements AutoCloseable {
                 if (!seen.add(id.toString())) {
                     continue; // the same dead letter named twice is replayed once
                 }
-                readOne(id).ifPresentOrElse(record -> {
+                scanner.readOne(id).ifPresentOrElse(record -> {
                     if (record.timestamp() >= sinceMillis) {
                         selected.add(new Selected(id.source(), record));
                     }
@@ -200,11 +192,6 @@ public final class DeadLetters implements AutoCloseable {
 
     // ---------------------------------------------------------------- replay
 
-    @FunctionalInterface
-    private interface Replayer {
-        void accept(DeadLetterSource source, ConsumerRecord<byte[], byte[]> record);
-    }
-
     /** A dead letter chosen by a replay's selection. */
     private record Selected(DeadLetterSource source, ConsumerRecord<byte[], byte[]> record) {
     }
@@ -216,7 +203,7 @@ public final class DeadLetters implements AutoCloseable {
     private Pending replayOne(DeadLetterSource source, ConsumerRecord<byte[], byte[]> record, boolean dryRun) {
         String id = DeadLetter.idOf(source.id(), record.partition(), record.offset());
         int count = DeadLetterHeaders.replayCount(record.headers(), topics) + 1;
-        Summary summary = summarize(source, record);
+        DeadLetterDecoder.Summary summary = decoder.summarize(source, record);
         String workTopic = source.replayTopic(topics);
         Future<RecordMetadata> send = null;
         if (!dryRun) {
@@ -293,7 +280,7 @@ public final class DeadLetters implements AutoCloseable {
 
     /** Refuses to replay when the marks could not be written (an installation whose process has not created its topics yet). */
     private void requireMarkTopic() {
-        try (KafkaConsumer<byte[], byte[]> consumer = newConsumer()) {
+        try (KafkaConsumer<byte[], byte[]> consumer = scanner.newConsumer()) {
             if (!consumer.listTopics(timeout).containsKey(topics.replayedDeadLetters())) {
                 throw new IllegalStateException("topic " + topics.replayedDeadLetters() + " is missing: start forgebus once "
                         + "(it creates its topics) before replaying");
@@ -305,7 +292,7 @@ public final class DeadLetters implements AutoCloseable {
     private Map<String, ReplayMark> readMarks() {
         Map<String, ReplayMark> marks = new HashMap<>();
         String topic = topics.replayedDeadLetters();
-        try (KafkaConsumer<byte[], byte[]> consumer = newConsumer()) {
+        try (KafkaConsumer<byte[], byte[]> consumer = scanner.newConsumer()) {
             if (!consumer.listTopics(timeout).containsKey(topic)) {
                 return marks;
             }
@@ -313,7 +300,7 @@ public final class DeadLetters implements AutoCloseable {
                     .map(info -> new TopicPartition(topic, info.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            readUntilEnd(consumer, consumer.endOffsets(partitions, timeout), record -> {
+            scanner.readUntilEnd(consumer, consumer.endOffsets(partitions, timeout), record -> {
                 String id = text(record.key());
                 if (id == null) {
                     return;
@@ -356,215 +343,11 @@ public final class DeadLetters implements AutoCloseable {
         return source.map(List::of).orElseGet(DeadLetterSource::all);
     }
 
-    /** Feeds every dead letter of {@code sources} written since {@code since} to {@code sink}, partition by partition in offset order. */
-    private void scan(List<DeadLetterSource> sources, Optional<Instant> since, Replayer sink) {
-        try (KafkaConsumer<byte[], byte[]> consumer = newConsumer()) {
-            Set<String> existing = consumer.listTopics(timeout).keySet();
-            Map<String, DeadLetterSource> sourceOfTopic = new HashMap<>();
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (DeadLetterSource s : sources) {
-                String topic = s.deadLetterTopic(topics);
-                if (existing.contains(topic)) {
-                    sourceOfTopic.put(topic, s);
-                    for (PartitionInfo info : consumer.partitionsFor(topic, timeout)) {
-                        partitions.add(new TopicPartition(topic, info.partition()));
-                    }
-                }
-            }
-            if (partitions.isEmpty()) {
-                return;
-            }
-            consumer.assign(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
-            if (since.isPresent()) {
-                Map<TopicPartition, Long> query = new HashMap<>();
-                partitions.forEach(tp -> query.put(tp, since.get().toEpochMilli()));
-                Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(query, timeout);
-                for (TopicPartition tp : partitions) {
-                    OffsetAndTimestamp at = found.get(tp);
-                    consumer.seek(tp, at == null ? end.get(tp) : at.offset());
-                }
-            } else {
-                consumer.seekToBeginning(partitions);
-            }
-            long sinceMillis = since.map(Instant::toEpochMilli).orElse(Long.MIN_VALUE);
-            readUntilEnd(consumer, end, record -> {
-                if (record.timestamp() >= sinceMillis) {
-                    sink.accept(sourceOfTopic.get(record.topic()), record);
-                }
-            });
-        }
-    }
-
-    private Optional<ConsumerRecord<byte[], byte[]>> readOne(DeadLetterId id) {
-        String topic = id.source().deadLetterTopic(topics);
-        try (KafkaConsumer<byte[], byte[]> consumer = newConsumer()) {
-            if (!consumer.listTopics(timeout).containsKey(topic)
-                    || consumer.partitionsFor(topic, timeout).stream().noneMatch(p -> p.partition() == id.partition())) {
-                return Optional.empty();
-            }
-            TopicPartition tp = new TopicPartition(topic, id.partition());
-            consumer.assign(List.of(tp));
-            long end = consumer.endOffsets(List.of(tp), timeout).get(tp);
-            long start = consumer.beginningOffsets(List.of(tp), timeout).get(tp);
-            if (id.offset() >= end || id.offset() < start) {
-                return Optional.empty();
-            }
-            consumer.seek(tp, id.offset());
-            List<ConsumerRecord<byte[], byte[]>> found = new ArrayList<>(1);
-            readUntil(consumer, Map.of(tp, end), record -> {
-                if (record.offset() == id.offset()) {
-                    found.add(record);
-                }
-            }, () -> !found.isEmpty());
-            return found.stream().findFirst();
-        }
-    }
-
-    private void readUntilEnd(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end,
-                              java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> sink) {
-        readUntil(consumer, end, sink, () -> false);
-    }
-
-    /** Polls until every partition reached its end offset (or {@code done} says so), within the timeout. */
-    private void readUntil(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end,
-                           java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> sink, java.util.function.BooleanSupplier done) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Set<TopicPartition> open = new HashSet<>(end.keySet());
-        open.removeIf(tp -> consumer.position(tp, timeout) >= end.get(tp));
-        consumer.pause(end.keySet().stream().filter(tp -> !open.contains(tp)).toList());
-        while (!open.isEmpty() && !done.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new IllegalStateException("timed out after " + timeout + " reading " + open + " from Kafka");
-            }
-            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
-                TopicPartition tp = new TopicPartition(record.topic(), record.partition());
-                if (record.offset() < end.get(tp)) {
-                    sink.accept(record);
-                }
-            }
-            List<TopicPartition> finished = open.stream().filter(tp -> consumer.position(tp, timeout) >= end.get(tp)).toList();
-            if (!finished.isEmpty()) {
-                finished.forEach(open::remove);
-                consumer.pause(finished);
-            }
-        }
-    }
-
-    private KafkaConsumer<byte[], byte[]> newConsumer() {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "forgebus-dlq-" + CLIENTS.incrementAndGet());
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        return new KafkaConsumer<>(p);
-    }
-
-    // ---------------------------------------------------------------- conversion
-
-    private DeadLetter toDeadLetter(DeadLetterSource source, ConsumerRecord<byte[], byte[]> record, boolean withValue) {
-        Headers h = record.headers();
-        Summary summary = summarize(source, record);
-        return new DeadLetter(
-                DeadLetter.idOf(source.id(), record.partition(), record.offset()),
-                source.id(), record.partition(), record.offset(),
-                text(record.key()),
-                summary.deliveryId(),
-                summary.event(),
-                header(h, DeadLetterHeaders.ERROR_CLASS).orElse(""),
-                header(h, DeadLetterHeaders.ERROR_MESSAGE).orElse(""),
-                header(h, DeadLetterHeaders.ERROR_ATTEMPTS).map(DeadLetters::parseIntOr0).orElse(0),
-                header(h, DeadLetterHeaders.ERROR_FIRST_FAILED_AT).flatMap(DeadLetters::parseInstant).orElse(null),
-                header(h, DeadLetterHeaders.ORIGINAL_TOPIC).orElse(""),
-                header(h, DeadLetterHeaders.ORIGINAL_PARTITION).map(v -> (int) parseLongOr(v, -1)).orElse(-1),
-                header(h, DeadLetterHeaders.ORIGINAL_OFFSET).map(v -> parseLongOr(v, -1)).orElse(-1L),
-                DeadLetterHeaders.replayCount(h, topics),
-                header(h, DeadLetterHeaders.REPLAY_OF).orElse(null),
-                Instant.ofEpochMilli(record.timestamp()),
-                null,
-                withValue ? text(record.value()) : null);
-    }
-
-    private Optional<String> header(Headers headers, String suffix) {
-        return DeadLetterHeaders.text(headers, topics, suffix);
-    }
-
-    /** Delivery id and {@code event.action}, from the envelope's leading fields, else from the headers. */
-    private record Summary(String deliveryId, String event) {
-    }
-
-    private Summary summarize(DeadLetterSource source, ConsumerRecord<byte[], byte[]> record) {
-        return switch (source) {
-            case DeadLetterSource.Module m -> summarizeWorkItem(record);
-            // A raw record's value is the forge's webhook body, not an envelope: the raw headers say what it is.
-            case DeadLetterSource.Dedup d -> new Summary(header(record.headers(), RawRecordHeaders.DELIVERY_ID).orElse(""),
-                    header(record.headers(), RawRecordHeaders.EVENT).orElse("")
-                            + header(record.headers(), RAW_ACTION).filter(a -> !a.isEmpty()).map(a -> "." + a).orElse(""));
-        };
-    }
-
-    private Summary summarizeWorkItem(ConsumerRecord<byte[], byte[]> record) {
-        String deliveryId = null;
-        String event = null;
-        String action = null;
-        if (record.value() != null) {
-            // Stream only the envelope's leading fields: the payload, possibly megabytes, comes last.
-            try (JsonParser parser = Json.MAPPER.getFactory().createParser(record.value())) {
-                if (parser.nextToken() == JsonToken.START_OBJECT) {
-                    while (parser.nextToken() == JsonToken.FIELD_NAME && (deliveryId == null || event == null || action == null)) {
-                        String field = parser.currentName();
-                        JsonToken value = parser.nextToken();
-                        switch (field) {
-                            case "deliveryId" -> deliveryId = value == JsonToken.VALUE_STRING ? parser.getText() : "";
-                            case "event" -> event = value == JsonToken.VALUE_STRING ? parser.getText() : "";
-                            case "action" -> action = value == JsonToken.VALUE_STRING ? parser.getText() : "";
-                            default -> parser.skipChildren();
-                        }
-                    }
-                }
-            } catch (IOException | RuntimeException e) {
-                // unreadable work item: fall back to the headers
-            }
-        }
-        if (deliveryId == null || deliveryId.isEmpty()) {
-            deliveryId = header(record.headers(), RawRecordHeaders.DELIVERY_ID).orElse("");
-        }
-        if (event == null || event.isEmpty()) {
-            event = header(record.headers(), RawRecordHeaders.EVENT).orElse("");
-        } else if (action != null && !action.isEmpty()) {
-            event = event + "." + action;
-        }
-        return new Summary(deliveryId, event);
-    }
-
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
     private static String text(byte[] bytes) {
         return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
-    }
-
-    private static int parseIntOr0(String value) {
-        return (int) parseLongOr(value, 0);
-    }
-
-    private static long parseLongOr(String value, long otherwise) {
-        try {
-            return Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            return otherwise;
-        }
-    }
-
-    private static Optional<Instant> parseInstant(String value) {
-        try {
-            return Optional.of(Instant.parse(value.trim()));
-        } catch (DateTimeParseException e) {
-            return Optional.empty();
-        }
     }
 }

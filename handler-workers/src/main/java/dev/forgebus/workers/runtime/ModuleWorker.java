@@ -51,14 +51,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.forgebus.common.config.ModuleId;
-import dev.forgebus.common.health.LivenessCheck;
 import dev.forgebus.common.event.EventEnvelope;
 import dev.forgebus.common.event.WorkOutcome;
-import dev.forgebus.forge.ForgeCallException;
+import dev.forgebus.common.health.LivenessCheck;
+import dev.forgebus.common.kafka.DeadLetterHeaders;
 import dev.forgebus.common.kafka.RawRecordHeaders;
 import dev.forgebus.common.kafka.TopicNames;
+import dev.forgebus.forge.ForgeCallException;
 import dev.forgebus.workers.ModuleHandler;
-import dev.forgebus.common.kafka.DeadLetterHeaders;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
