@@ -42,6 +42,9 @@ import dev.forgebus.gateway.BoundPort;
 import dev.forgebus.gateway.HttpServer;
 import dev.forgebus.scheduler.DeliveryRecovery;
 import dev.forgebus.scheduler.DeliveryRecoveryRunner;
+import dev.forgebus.scheduler.TickPublisher;
+import dev.forgebus.scheduler.TickScheduler;
+import dev.forgebus.app.admin.JobAdmin;
 import io.javalin.config.RoutesConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
@@ -143,15 +146,21 @@ final class ForgebusProcess implements AutoCloseable {
         if (roles.contains(Role.WORKERS)) {
             startWorkers(config, bootstrap, registry, modules, checks, liveness);
         }
+        TickPublisher ticks = null;
+        if (roles.contains(Role.SCHEDULER) || config.admin().enabled()) {
+            ticks = TickPublisher.create(bootstrap, topics, TickPublisher.DEFAULT_ACK_TIMEOUT);
+            toClose.push(ticks);
+        }
         if (roles.contains(Role.SCHEDULER)) {
-            startScheduler(config, registry);
+            startScheduler(config, registry, ticks);
         }
         if (config.admin().enabled()) {
             DeliveryTraceIndex traces = DeliveryTraceIndex.start(bootstrap, topics, 100_000);
             toClose.push(traces);
             DeadLetters deadLetters = new DeadLetters(bootstrap, topics, DeadLetters.DEFAULT_TIMEOUT, maxRecordBytes);
             toClose.push(deadLetters);
-            AdminRoutes adminRoutes = new AdminRoutes(config.admin().token().orElseThrow(), traces, new DeadLetterAdmin(deadLetters));
+            AdminRoutes adminRoutes = new AdminRoutes(config.admin().token().orElseThrow(), traces, new DeadLetterAdmin(deadLetters),
+                    new JobAdmin(() -> config, ticks, Clock.systemUTC()));
             managementRoutes.add(adminRoutes::register);
         }
         managementRoutes.add(0, HttpServer.managementRoutes(registry, checks, liveness));
@@ -192,19 +201,19 @@ final class ForgebusProcess implements AutoCloseable {
     }
 
     /**
-     * The scheduler role, partially built: it runs missed-delivery recovery of the GitHub forges
-     * that configure it, and nothing else yet (stale cleanup, cron dispatch, health probes and
-     * migration checks are not scheduled by this version).
+     * The scheduler role: ticks of every scheduled job ({@link TickScheduler}) and missed-delivery
+     * recovery of the GitHub forges that configure it. The ticks wait in their modules' work topics
+     * until those modules have handlers.
      */
-    private void startScheduler(ForgebusConfig config, PrometheusMeterRegistry registry) {
+    private void startScheduler(ForgebusConfig config, PrometheusMeterRegistry registry, TickPublisher ticks) {
+        toClose.push(new TickScheduler(() -> config, ticks, Clock.systemUTC(), registry).start());
         List<DeliveryRecovery> jobs = new ArrayList<>();
         config.forges().values().forEach(forge -> forge.deliveryRecovery().ifPresent(settings -> jobs.add(
                 new DeliveryRecovery(forge.id(), settings, forgeClients(config, registry), Clock.systemUTC(), registry))));
         if (!jobs.isEmpty()) {
             toClose.push(DeliveryRecoveryRunner.start(jobs));
         }
-        LOG.info("scheduler role partially built: runs missed-delivery recovery only ({} forge(s) configure it);"
-                + " stale cleanup, cron dispatch, health monitor and migration checks are not scheduled yet", jobs.size());
+        LOG.info("scheduler: missed-delivery recovery on {} forge(s)", jobs.size());
     }
 
     /**

@@ -68,7 +68,7 @@ final class RoleCommands {
     }
 
     @Command(name = "scheduler", mixinStandardHelpOptions = true,
-            description = "Run the scheduler alone (partially built: missed-delivery recovery only).")
+            description = "Run the scheduler alone: job ticks and missed-delivery recovery.")
     static final class Scheduler implements Callable<Integer> {
         @Mixin
         ConfigOption config;

@@ -1,6 +1,7 @@
 package dev.forgebus.dedup;
 
 import dev.forgebus.common.event.DeliveryNames;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,6 +19,8 @@ import dev.forgebus.common.config.RepoConfig;
 import dev.forgebus.common.config.RepositorySettings;
 import dev.forgebus.common.event.EventEnvelope;
 import dev.forgebus.common.event.RouteDecision;
+import dev.forgebus.common.schedule.ScheduledJob;
+import dev.forgebus.common.schedule.ScheduledJobs;
 
 /**
  * Which modules receive one webhook event, and why or why not: a pure function of the config and
@@ -26,7 +29,8 @@ import dev.forgebus.common.event.RouteDecision;
  * <p>Only the {@link #EVENT_DRIVEN} modules are decided here. {@code notifications} receives
  * events from other modules; {@code stale}, {@code cron-dispatch}, {@code health-monitor} and
  * {@code migrations} run on the scheduler's ticks. They are left out of the decisions rather than
- * listed as "not routed" on every event.
+ * listed as "not routed" on every event. A tick (forge {@code scheduler}, event {@code schedule})
+ * is decided by {@link #decideTick} instead: one decision per module.
  *
  * <p>The router decides by the shape of the event (type, action, ref) and the module's settings;
  * it does not look at content a handler must check anyway against the forge's current state
@@ -48,6 +52,9 @@ public final class Router {
 
     /** One decision per {@link #EVENT_DRIVEN} module, in that order. */
     public static List<RouteDecision> decide(ForgebusConfig config, EventEnvelope e) {
+        if (e.forge().equals(ScheduledJobs.FORGE_ID) && e.event().equals(ScheduledJobs.EVENT)) {
+            return decideTick(config, e);
+        }
         RepositorySettings settings = config.resolve(e.forge(), e.owner(), e.repo());
         return EVENT_DRIVEN.stream()
                 .map(module -> module == ModuleId.MIRROR ? decideMirror(config, settings, e) : decide(module, settings, e))
@@ -65,6 +72,28 @@ public final class Router {
             return notRouted(module, MODULE_DISABLED);
         }
         return isTrigger(module, settings, e) ? routed(module, e) : notATrigger(module, e);
+    }
+
+    /**
+     * A scheduler tick goes to exactly the module its payload names, when the job it names still
+     * exists in the current config for that module (a stale job exists only while its org's
+     * stale_management is enabled); every other module is listed as not routed, so the trace
+     * says where the tick went. Only the scheduler writes forge {@code scheduler}: no configured
+     * forge may take that id, so no webhook reaches this branch.
+     */
+    static List<RouteDecision> decideTick(ForgebusConfig config, EventEnvelope e) {
+        String jobName = text(e.payload(), "job");
+        String moduleId = text(e.payload(), "module");
+        Optional<ScheduledJob> job = ScheduledJobs.named(config, jobName)
+                .filter(j -> j.module().id().equals(moduleId) && j.org().equals(e.owner()));
+        return Arrays.stream(ModuleId.values()).map(module -> {
+            if (!module.id().equals(moduleId)) {
+                return notRouted(module, "scheduler tick for " + (ModuleId.byId(moduleId).isPresent() ? moduleId : "another module"));
+            }
+            return job.isPresent()
+                    ? new RouteDecision(module.id(), true, "scheduler tick (" + job.get().name() + ")")
+                    : notRouted(module, "scheduler tick of a job no longer configured");
+        }).toList();
     }
 
     /**

@@ -47,6 +47,23 @@ final class AdminBody {
         return body;
     }
 
+    /** For routes that take no input: the body must be empty or exactly {@code {}}. */
+    static void emptyOrEmptyObject(Context ctx) {
+        byte[] bytes = bounded(ctx);
+        if (bytes.length == 0) {
+            return;
+        }
+        JsonNode body;
+        try {
+            body = STRICT.readTree(utf8(bytes));
+        } catch (IOException e) {
+            throw AdminRejection.badRequest("body is not valid JSON: this route takes no body, or {}");
+        }
+        if (body == null || !body.isObject() || !body.isEmpty()) {
+            throw AdminRejection.badRequest("this route takes no body, or {}");
+        }
+    }
+
     private static byte[] bounded(Context ctx) {
         long declared = ctx.req().getContentLengthLong();
         if (declared > MAX_BYTES) {

@@ -37,22 +37,38 @@ public final class AdminRoutes {
     private final DeliveryLookup traces;
     private final DeadLetterAdmin deadLetters;
     private final FailedTokenAttempts failures;
+    private final Optional<JobAdmin> jobs;
 
     public AdminRoutes(Secret token, DeliveryLookup traces, DeadLetterAdmin deadLetters) {
         this(token, traces, deadLetters, FailedTokenAttempts.withDefaults());
     }
 
     AdminRoutes(Secret token, DeliveryLookup traces, DeadLetterAdmin deadLetters, FailedTokenAttempts failures) {
+        this(token, traces, deadLetters, failures, Optional.empty());
+    }
+
+    /** With {@code /admin/jobs} routes, answered by {@code jobs}. */
+    public AdminRoutes(Secret token, DeliveryLookup traces, DeadLetterAdmin deadLetters, JobAdmin jobs) {
+        this(token, traces, deadLetters, FailedTokenAttempts.withDefaults(), Optional.of(jobs));
+    }
+
+    AdminRoutes(Secret token, DeliveryLookup traces, DeadLetterAdmin deadLetters, FailedTokenAttempts failures,
+                Optional<JobAdmin> jobs) {
         this.token = token;
         this.traces = traces;
         this.deadLetters = deadLetters;
         this.failures = failures;
+        this.jobs = jobs;
     }
 
     public void register(RoutesConfig routes) {
         routes.get("/admin/deliveries/{id}", guarded(this::delivery));
         routes.get("/admin/dlq", guarded(deadLetters::list));
         routes.post("/admin/dlq/replay", guarded(deadLetters::replay));
+        jobs.ifPresent(j -> {
+            routes.get("/admin/jobs", guarded(j::list));
+            routes.post("/admin/jobs/{name}/run", guarded(j::run));
+        });
     }
 
     private void delivery(Context ctx) {

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.forgebus.common.schedule.ScheduledJobs;
+
 /** Reads the {@code forges:} section. */
 final class ForgeReader {
 
@@ -44,6 +46,10 @@ final class ForgeReader {
         if (!ForgeDirectory.NAME.matcher(id).matches()) {
             forge.reader().problems().add(forge.line(), "forge id '" + id + "' may only contain letters, digits, '.', '_'"
                     + " and '-' (it is part of /webhooks/{forgeId} and of every record key)");
+        }
+        if (id.equals(ScheduledJobs.FORGE_ID)) {
+            forge.reader().problems().add(forge.line(), "forge id '" + id + "' is reserved: the scheduler's ticks use it"
+                    + " as their forge, so a forge of that name could forge ticks; name it otherwise");
         }
         if (!forge.isSet("type")) {
             forge.missing("type");

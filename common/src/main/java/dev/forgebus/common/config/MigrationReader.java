@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
+import dev.forgebus.common.schedule.ScheduledJobs;
+
 /** Reads the {@code migrations:} section. */
 final class MigrationReader {
 
@@ -28,6 +30,9 @@ final class MigrationReader {
             if (!ForgeDirectory.NAME.matcher(name).matches()) {
                 all.reader().problems().add(all.keyLineOf(name), "migration service name '" + name
                         + "' may only contain letters, digits, '.', '_' and '-'");
+            } else {
+                ScheduledJobReader.jobNameProblem(ScheduledJobs.MIGRATIONS + name)
+                        .ifPresent(p -> all.reader().problems().add(all.keyLineOf(name), "migration service name: " + p));
             }
             all.block(name, KEYS).flatMap(service -> service(name, service)).ifPresent(s -> services.put(name, s));
         }

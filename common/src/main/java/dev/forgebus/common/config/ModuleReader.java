@@ -1,5 +1,7 @@
 package dev.forgebus.common.config;
 
+import java.time.DateTimeException;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -10,6 +12,9 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 import org.yaml.snakeyaml.nodes.Node;
+
+import dev.forgebus.common.schedule.CronExpressions;
+import dev.forgebus.common.schedule.ScheduledJobs;
 
 /**
  * Types the repository-scoped module blocks of one scope: an org's blocks, or a repository's
@@ -27,7 +32,7 @@ final class ModuleReader {
     private static final Map<ModuleId, List<String>> KEYS = new EnumMap<>(Map.of(
             ModuleId.TRIAGE, List.of("enabled", "add_needs_triage_label", "needs_triage_label", "rules"),
             ModuleId.STALE, List.of("enabled", "days_until_stale", "days_until_close", "stale_label", "exempt_labels",
-                    "schedule", "include_pull_requests", "stale_comment", "close_comment"),
+                    "schedule", "time_zone", "include_pull_requests", "stale_comment", "close_comment"),
             ModuleId.NOTIFICATIONS, List.of("enabled", "channels"),
             ModuleId.RELEASE, List.of("enabled", "trigger", "tag_pattern", "changelog_path", "draft", "release_label"),
             ModuleId.AUTO_MERGE, List.of("enabled", "trigger_label", "merge_method", "required_checks", "delete_branch"),
@@ -95,6 +100,7 @@ final class ModuleReader {
                 b.string("stale_label", StaleManagement.DEFAULT_STALE_LABEL),
                 b.strings("exempt_labels", List.of()),
                 schedule(b, "schedule").orElse(StaleManagement.DEFAULT_SCHEDULE),
+                timeZone(b, "time_zone"),
                 b.bool("include_pull_requests", false),
                 b.text("stale_comment").map(NodeReader.Text::value)
                         .orElse(StaleManagement.defaultStaleComment(daysUntilStale, daysUntilClose)),
@@ -250,10 +256,26 @@ final class ModuleReader {
         return orgForge.isEmpty() ? Optional.empty() : forges.repoRef(text, path, orgForge, reader);
     }
 
+    /** The IANA time zone a schedule is read in; UTC when not set (or wrong, which is reported). */
+    static ZoneId timeZone(YamlBlock b, String key) {
+        return b.text(key).flatMap(t -> {
+            String id = t.value().strip();
+            try {
+                if (!id.isEmpty() && !id.startsWith("SystemV/")) {
+                    return Optional.of(ZoneId.of(id));
+                }
+            } catch (DateTimeException e) {
+                // reported below
+            }
+            b.problem(key, "expected an IANA time zone id such as UTC or Europe/Berlin, got " + t.shown());
+            return Optional.<ZoneId>empty();
+        }).orElse(ScheduledJobs.DEFAULT_TIME_ZONE);
+    }
+
     /** A 5-field cron expression, when set. */
     static Optional<String> schedule(YamlBlock b, String key) {
         return b.text(key).flatMap(t -> {
-            Optional<String> problem = CronSyntax.problemWith(t.value());
+            Optional<String> problem = CronExpressions.problemWith(t.value());
             if (problem.isPresent()) {
                 b.problem(key, problem.get() + ": " + t.shown());
                 return Optional.empty();

@@ -69,6 +69,7 @@ final class ModuleSettingsYaml {
         m.put("stale_label", text(s.staleLabel()));
         m.put("exempt_labels", texts(s.exemptLabels()));
         m.put("schedule", s.schedule());
+        m.put("time_zone", s.timeZone().getId());
         m.put("include_pull_requests", s.includePullRequests());
         if (!s.staleComment().equals(StaleManagement.defaultStaleComment(s.daysUntilStale(), s.daysUntilClose()))) {
             m.put("stale_comment", text(s.staleComment()));

@@ -1,5 +1,6 @@
 package dev.forgebus.common.config;
 
+import dev.forgebus.common.schedule.ScheduledJobs;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -90,6 +91,10 @@ final class OrgReader {
         // An org whose forge is unknown is still read through, to report everything else in it.
         ModuleReader modules = new ModuleReader(forges, forge);
         ModuleSettings defaults = modules.read(orgBlocks);
+        if (forge.isPresent() && defaults.stale().filter(StaleManagement::enabled).isPresent()) {
+            ScheduledJobReader.jobNameProblem(ScheduledJobs.staleName(forge.get(), name))
+                    .ifPresent(p -> org.reader().problems().add(org.line(), org.path() + ".stale_management: " + p));
+        }
         Map<String, RepoConfig> repositories = repositories(org, orgBlocks, modules);
 
         if (forge.isEmpty()) {

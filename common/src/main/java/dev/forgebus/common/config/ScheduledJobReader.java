@@ -2,6 +2,7 @@ package dev.forgebus.common.config;
 
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -12,10 +13,13 @@ import java.util.regex.Pattern;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 
+import dev.forgebus.common.schedule.ScheduledJob;
+import dev.forgebus.common.schedule.ScheduledJobs;
+
 /** Reads the top-level, schedule-driven lists: {@code cron_dispatch} and {@code health_monitor}. */
 final class ScheduledJobReader {
 
-    static final List<String> CRON_KEYS = List.of("name", "schedule", "workflow", "repos", "sequential",
+    static final List<String> CRON_KEYS = List.of("name", "schedule", "time_zone", "workflow", "repos", "sequential",
             "wait_for_completion", "ref");
     static final List<String> PROBE_KEYS = List.of("name", "url", "every", "expect_status", "timeout", "sinks");
     private static final List<String> SINK_KEYS = List.of("file", "webhook", "github_issue");
@@ -41,11 +45,12 @@ final class ScheduledJobReader {
     }
 
     private Optional<CronDispatchJob> cronJob(YamlBlock job, Map<String, Integer> names) {
-        Optional<String> name = uniqueName(job, names);
+        Optional<String> name = uniqueName(job, names, ScheduledJobs.CRON_DISPATCH);
         if (!job.isSet("schedule")) {
             job.missing("schedule");
         }
         Optional<String> schedule = ModuleReader.schedule(job, "schedule");
+        ZoneId timeZone = ModuleReader.timeZone(job, "time_zone");
         Optional<String> workflow = job.requiredString("workflow");
         if (!job.isSet("repos")) {
             job.missing("repos");
@@ -69,7 +74,7 @@ final class ScheduledJobReader {
         if (name.isEmpty() || schedule.isEmpty() || workflow.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new CronDispatchJob(name.get(), schedule.get(), workflow.get(), repos, sequential, wait, ref));
+        return Optional.of(new CronDispatchJob(name.get(), schedule.get(), timeZone, workflow.get(), repos, sequential, wait, ref));
     }
 
     List<HealthProbe> healthMonitor(YamlBlock top) {
@@ -85,12 +90,17 @@ final class ScheduledJobReader {
     }
 
     private Optional<HealthProbe> probe(YamlBlock probe, Map<String, Integer> names) {
-        Optional<String> name = uniqueName(probe, names);
+        Optional<String> name = uniqueName(probe, names, ScheduledJobs.HEALTH_MONITOR);
         if (!probe.isSet("url")) {
             probe.missing("url");
         }
         var url = probe.httpUrl("url");
         var every = probe.duration("every", HealthProbe.DEFAULT_EVERY);
+        if (every.toSeconds() < 1 || every.toNanos() % 1_000_000_000L != 0) {
+            // Fire times are whole seconds since the epoch: they are part of the tick ids.
+            probe.problem("every", "must be a whole number of seconds, at least 1s");
+            every = HealthProbe.DEFAULT_EVERY;
+        }
         int expectStatus = probe.integer("expect_status", HealthProbe.DEFAULT_EXPECT_STATUS, 100, 599);
         var timeout = probe.duration("timeout", HealthProbe.DEFAULT_TIMEOUT);
         List<ProbeSink> sinks = probe.isSet("sinks") ? sinks(probe) : List.of(new ProbeSink.Stdout());
@@ -150,12 +160,17 @@ final class ScheduledJobReader {
         };
     }
 
-    /** Names identify jobs in tick delivery ids and sink output, so they are required and unique. */
-    static Optional<String> uniqueName(YamlBlock block, Map<String, Integer> firstLines) {
+    /**
+     * Names identify jobs in tick delivery ids ({@code cron:<jobPrefix><name>@<time>}) and sink
+     * output, so they are required, unique, and short enough for a delivery id.
+     */
+    static Optional<String> uniqueName(YamlBlock block, Map<String, Integer> firstLines, String jobPrefix) {
         Optional<String> name = block.requiredString("name");
         name.ifPresent(n -> {
             if (!ForgeDirectory.NAME.matcher(n).matches()) {
                 block.problem("name", "may only contain letters, digits, '.', '_' and '-', got '" + n + "'");
+            } else {
+                jobNameProblem(jobPrefix + n).ifPresent(p -> block.problem("name", p));
             }
             Integer first = firstLines.putIfAbsent(n, block.lineOf("name"));
             if (first != null) {
@@ -163,5 +178,13 @@ final class ScheduledJobReader {
             }
         });
         return name;
+    }
+
+    /** Empty when {@code jobName} fits in a tick's delivery id, else why not. */
+    static Optional<String> jobNameProblem(String jobName) {
+        return jobName.length() > ScheduledJob.MAX_NAME
+                ? Optional.of("too long: the job name '" + jobName.substring(0, 40) + "...' has " + jobName.length()
+                        + " characters, at most " + ScheduledJob.MAX_NAME + " fit in a tick's delivery id")
+                : Optional.empty();
     }
 }

@@ -1,5 +1,6 @@
 package dev.forgebus.common.config;
 
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Objects;
 
@@ -11,13 +12,14 @@ import java.util.Objects;
  * @param daysUntilClose      further idle days, after marking, before closing
  * @param staleLabel          the label that marks an item stale
  * @param exemptLabels        items carrying any of these are never marked or closed
- * @param schedule            5-field cron expression of the sweep (UTC)
+ * @param schedule            5-field cron expression of the sweep
+ * @param timeZone            the time zone {@code schedule} is read in (UTC unless {@code time_zone} says)
  * @param includePullRequests also sweep pull requests, not only issues
  * @param staleComment        posted when marking; "" posts nothing
  * @param closeComment        posted when closing; "" posts nothing
  */
 public record StaleManagement(boolean enabled, int daysUntilStale, int daysUntilClose, String staleLabel,
-                              List<String> exemptLabels, String schedule, boolean includePullRequests,
+                              List<String> exemptLabels, String schedule, ZoneId timeZone, boolean includePullRequests,
                               String staleComment, String closeComment) {
 
     public static final int DEFAULT_DAYS_UNTIL_STALE = 60;
@@ -29,6 +31,7 @@ public record StaleManagement(boolean enabled, int daysUntilStale, int daysUntil
         Objects.requireNonNull(staleLabel, "staleLabel");
         exemptLabels = List.copyOf(exemptLabels);
         Objects.requireNonNull(schedule, "schedule");
+        Objects.requireNonNull(timeZone, "timeZone");
         Objects.requireNonNull(staleComment, "staleComment");
         Objects.requireNonNull(closeComment, "closeComment");
     }

@@ -6,6 +6,8 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
+import dev.forgebus.common.schedule.CronExpressions;
+
 /** Durations, cron shapes and module ids. */
 class SmallParsersTest {
 
@@ -24,12 +26,21 @@ class SmallParsersTest {
 
     @Test
     void cron_expressions_have_five_fields_of_cron_characters() {
-        assertThat(CronSyntax.problemWith("0 3 * * *")).isEmpty();
-        assertThat(CronSyntax.problemWith("*/15 0-6 1,15 JAN-MAR MON-FRI")).isEmpty();
-        assertThat(CronSyntax.problemWith("0 0 3 * * *")).contains(
+        assertThat(CronExpressions.problemWith("0 3 * * *")).isEmpty();
+        assertThat(CronExpressions.problemWith("*/15 0-6 1,15 JAN-MAR MON-FRI")).isEmpty();
+        assertThat(CronExpressions.problemWith("0 0 3 * * *")).contains(
                 "expected a cron expression of 5 fields (minute hour day-of-month month day-of-week), got 6 fields");
-        assertThat(CronSyntax.problemWith("0 3 * * $")).isPresent();
-        assertThat(CronSyntax.problemWith("")).isPresent();
+        assertThat(CronExpressions.problemWith("0 3 * * $")).isPresent();
+        assertThat(CronExpressions.problemWith("")).isPresent();
+    }
+
+    @Test
+    void cron_values_out_of_range_are_refused_naming_the_field() {
+        assertThat(CronExpressions.problemWith("61 2 * * *")).hasValueSatisfying(p -> assertThat(p).startsWith("minute field '61'"));
+        assertThat(CronExpressions.problemWith("0 24 * * *")).hasValueSatisfying(p -> assertThat(p).startsWith("hour field '24'"));
+        assertThat(CronExpressions.problemWith("0 3 32 * *")).hasValueSatisfying(p -> assertThat(p).startsWith("day-of-month field '32'"));
+        assertThat(CronExpressions.problemWith("0 3 * 13 *")).hasValueSatisfying(p -> assertThat(p).startsWith("month field '13'"));
+        assertThat(CronExpressions.problemWith("0 3 * * FOO")).hasValueSatisfying(p -> assertThat(p).startsWith("day-of-week field 'FOO'"));
     }
 
     @Test

@@ -1,0 +1,61 @@
+package dev.forgebus.common.schedule;
+
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import dev.forgebus.common.config.ForgebusConfig;
+import dev.forgebus.common.config.ModuleId;
+import dev.forgebus.common.config.OrgConfig;
+import dev.forgebus.common.config.StaleManagement;
+
+/**
+ * The scheduler's jobs, derived from the config alone (a pure function, so dedup's router, the
+ * scheduler and {@code jobs list} agree on them): one {@code stale:<forgeId>:<org>} per org whose
+ * org-level {@code stale_management} is enabled, one per {@code cron_dispatch} entry, one per
+ * {@code health_monitor} probe (every {@code every}) and one per migration service (every
+ * {@code check_interval_seconds}). The loader has checked every name and expression.
+ */
+public final class ScheduledJobs {
+    /** The forge id of tick records (reserved: no configured forge may use it). */
+    public static final String FORGE_ID = "scheduler";
+    /** The event of tick records. */
+    public static final String EVENT = "schedule";
+
+    public static final String STALE = "stale:";
+    public static final String CRON_DISPATCH = "cron-dispatch:";
+    public static final String HEALTH_MONITOR = "health-monitor:";
+    public static final String MIGRATIONS = "migrations:";
+
+    private ScheduledJobs() {
+    }
+
+    public static List<ScheduledJob> of(ForgebusConfig config) {
+        List<ScheduledJob> jobs = new ArrayList<>();
+        for (OrgConfig org : config.orgs().values()) {
+            Optional<StaleManagement> stale = org.defaults().stale().filter(StaleManagement::enabled);
+            stale.ifPresent(s -> jobs.add(new ScheduledJob(staleName(org.forge(), org.name()), ModuleId.STALE,
+                    new JobSchedule.CronSchedule(s.schedule(), s.timeZone()), org.forge(), org.name())));
+        }
+        config.cronDispatch().forEach(job -> jobs.add(new ScheduledJob(CRON_DISPATCH + job.name(), ModuleId.CRON_DISPATCH,
+                new JobSchedule.CronSchedule(job.schedule(), job.timeZone()), "", "")));
+        config.healthMonitor().forEach(probe -> jobs.add(new ScheduledJob(HEALTH_MONITOR + probe.name(), ModuleId.HEALTH_MONITOR,
+                new JobSchedule.Every(probe.every()), "", "")));
+        config.migrations().values().forEach(service -> jobs.add(new ScheduledJob(MIGRATIONS + service.name(), ModuleId.MIGRATIONS,
+                new JobSchedule.Every(Duration.ofSeconds(service.checkIntervalSeconds())), "", "")));
+        return List.copyOf(jobs);
+    }
+
+    public static Optional<ScheduledJob> named(ForgebusConfig config, String name) {
+        return of(config).stream().filter(j -> j.name().equals(name)).findFirst();
+    }
+
+    public static String staleName(String forgeId, String org) {
+        return STALE + forgeId + ":" + org;
+    }
+
+    /** UTC, the time zone of a schedule that names none. */
+    public static final ZoneId DEFAULT_TIME_ZONE = ZoneId.of("UTC");
+}
