@@ -8,7 +8,9 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -18,6 +20,8 @@ import org.slf4j.LoggerFactory;
 
 import dev.forgebus.broker.BrokerSettings;
 import dev.forgebus.broker.EmbeddedKafkaBroker;
+import dev.forgebus.common.config.ConfigSource;
+import dev.forgebus.common.config.ConfigWatcher;
 import dev.forgebus.common.config.ForgebusConfig;
 import dev.forgebus.common.config.ModuleId;
 import dev.forgebus.common.health.LivenessCheck;
@@ -46,6 +50,8 @@ import dev.forgebus.scheduler.TickPublisher;
 import dev.forgebus.scheduler.TickScheduler;
 import dev.forgebus.app.admin.JobAdmin;
 import io.javalin.config.RoutesConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /**
@@ -66,6 +72,9 @@ final class ForgebusProcess implements AutoCloseable {
     private HttpServer http;
     private HttpServer management;
     private DefaultForgeClients forgeClients;
+    /** The config in force: every live part reads its snapshots from here (docs/configuration.md, Reloading). */
+    private ConfigSource source;
+    private PrometheusMeterRegistry registry;
     private volatile boolean closed;
 
     private ForgebusProcess() {
@@ -79,9 +88,20 @@ final class ForgebusProcess implements AutoCloseable {
     enum Role { GATEWAY, DEDUP, WORKERS, SCHEDULER }
 
     static ForgebusProcess start(ForgebusConfig config, Path dataDir, boolean withEmbedded, Set<Role> roles, Set<ModuleId> modules) {
+        return start(config, Optional.empty(), dataDir, withEmbedded, roles, modules);
+    }
+
+    /**
+     * @param configFile the file {@code config} was loaded from: watched, and reloaded when it
+     *                   changes ({@link ConfigWatcher}); empty: the config stays as given
+     */
+    static ForgebusProcess start(ForgebusConfig config, Optional<Path> configFile, Path dataDir, boolean withEmbedded,
+                                 Set<Role> roles, Set<ModuleId> modules) {
         ForgebusProcess process = new ForgebusProcess();
+        process.source = new ConfigSource(config);
         try {
             process.startParts(config, dataDir, withEmbedded, roles, modules);
+            configFile.ifPresent(file -> process.watch(file, roles));
             return process;
         } catch (RuntimeException e) {
             process.close();
@@ -120,6 +140,7 @@ final class ForgebusProcess implements AutoCloseable {
                 .ensure(TopicProvisioner.allTopics(topics, moduleIds), 30_000);
 
         PrometheusMeterRegistry registry = MetricsRegistry.create();
+        this.registry = registry;
         KafkaReachability kafka = new KafkaReachability(admin, Duration.ofSeconds(2), Duration.ofSeconds(1), Clock.systemUTC());
         List<ReadinessCheck> checks = new ArrayList<>();
         List<LivenessCheck> liveness = new ArrayList<>();
@@ -131,14 +152,14 @@ final class ForgebusProcess implements AutoCloseable {
         List<Consumer<RoutesConfig>> managementRoutes = new ArrayList<>();
         HttpServer.Refusals refusals = HttpServer.Refusals.NONE;
         if (roles.contains(Role.GATEWAY)) {
-            Gateway gateway = Gateway.create(config, bootstrap, ACK_TIMEOUT, registry);
+            Gateway gateway = Gateway.create(source, bootstrap, ACK_TIMEOUT, registry);
             toClose.push(gateway);
             webhookRoutes.add(gateway::registerRoutes);
             refusals = gateway.refusals();
             liveness.add(LivenessCheck.of("gateway", gateway::liveness));
         }
         if (roles.contains(Role.DEDUP)) {
-            DedupStreams dedup = DedupStreams.start(config, bootstrap, dataDir.resolve("streams"), registry);
+            DedupStreams dedup = DedupStreams.start(source, bootstrap, dataDir.resolve("streams"), registry);
             toClose.push(dedup);
             checks.add(ReadinessCheck.of("dedup", dedup::readiness));
             liveness.add(LivenessCheck.of("dedup", dedup::liveness));
@@ -160,7 +181,7 @@ final class ForgebusProcess implements AutoCloseable {
             DeadLetters deadLetters = new DeadLetters(bootstrap, topics, DeadLetters.DEFAULT_TIMEOUT, maxRecordBytes);
             toClose.push(deadLetters);
             AdminRoutes adminRoutes = new AdminRoutes(config.admin().token().orElseThrow(), traces, new DeadLetterAdmin(deadLetters),
-                    new JobAdmin(() -> config, ticks, Clock.systemUTC()));
+                    new JobAdmin(source, ticks, Clock.systemUTC()));
             managementRoutes.add(adminRoutes::register);
         }
         managementRoutes.add(0, HttpServer.managementRoutes(registry, checks, liveness));
@@ -185,9 +206,9 @@ final class ForgebusProcess implements AutoCloseable {
      */
     private void startWorkers(ForgebusConfig config, String bootstrap, PrometheusMeterRegistry registry, Set<ModuleId> modules,
                               List<ReadinessCheck> checks, List<LivenessCheck> liveness) {
-        DefaultForgeClients clients = forgeClients(config, registry);
+        DefaultForgeClients clients = forgeClients(registry);
         WorkerSettings settings = WorkerSettings.of(bootstrap, config);
-        for (ModuleHandler handler : Handlers.all(config, clients)) {
+        for (ModuleHandler handler : Handlers.all(source, clients)) {
             if (!modules.isEmpty() && !modules.contains(handler.module())) {
                 continue;
             }
@@ -206,10 +227,10 @@ final class ForgebusProcess implements AutoCloseable {
      * until those modules have handlers.
      */
     private void startScheduler(ForgebusConfig config, PrometheusMeterRegistry registry, TickPublisher ticks) {
-        toClose.push(new TickScheduler(() -> config, ticks, Clock.systemUTC(), registry).start());
+        toClose.push(new TickScheduler(source, ticks, Clock.systemUTC(), registry).start());
         List<DeliveryRecovery> jobs = new ArrayList<>();
         config.forges().values().forEach(forge -> forge.deliveryRecovery().ifPresent(settings -> jobs.add(
-                new DeliveryRecovery(forge.id(), settings, forgeClients(config, registry), Clock.systemUTC(), registry))));
+                new DeliveryRecovery(forge.id(), settings, forgeClients(registry), Clock.systemUTC(), registry))));
         if (!jobs.isEmpty()) {
             toClose.push(DeliveryRecoveryRunner.start(jobs));
         }
@@ -218,14 +239,48 @@ final class ForgebusProcess implements AutoCloseable {
 
     /**
      * One set of forge clients per process, so that roles calling the same forge (workers and the
-     * scheduler of a {@code run}) share one rate limiter per credential, hence one budget.
+     * scheduler of a {@code run}) share one rate limiter per credential, hence one budget. They
+     * follow the config in force (a rotated token is used by the next call).
      */
-    private DefaultForgeClients forgeClients(ForgebusConfig config, PrometheusMeterRegistry registry) {
+    private DefaultForgeClients forgeClients(PrometheusMeterRegistry registry) {
         if (forgeClients == null) {
-            forgeClients = new DefaultForgeClients(config, RateLimitedCallGate.forConfig(config, registry));
+            forgeClients = new DefaultForgeClients(source, RateLimitedCallGate.forConfig(source, registry));
             toClose.push(forgeClients);
         }
         return forgeClients;
+    }
+
+    /**
+     * Watches the config file once every part runs. Outcomes are counted in
+     * {@code forgebus_config_reloads_total{result="applied|rejected"}}, and the time of the last
+     * applied reload is {@code forgebus_config_last_reload_seconds} (epoch seconds, 0: none yet).
+     * A rejected file changes nothing else: {@code /ready} keeps answering for the config in force.
+     */
+    private void watch(Path file, Set<Role> roles) {
+        PrometheusMeterRegistry registry = this.registry;
+        Counter applied = Counter.builder("forgebus.config.reloads").description("config file reloads")
+                .tag("result", "applied").register(registry);
+        Counter rejected = Counter.builder("forgebus.config.reloads").description("config file reloads")
+                .tag("result", "rejected").register(registry);
+        AtomicLong lastApplied = new AtomicLong();
+        Gauge.builder("forgebus.config.last_reload_seconds", lastApplied, AtomicLong::get)
+                .description("when the config file was last reloaded (epoch seconds, 0: not since start)").register(registry);
+        if (roles.contains(Role.GATEWAY)) {
+            source.onChange(Gateway::warnAboutUnsignedScopes);
+        }
+        ConfigWatcher watcher = new ConfigWatcher(file, System::getenv, source, Clock.systemUTC());
+        watcher.onOutcome(outcome -> {
+            switch (outcome) {
+                case ConfigWatcher.Outcome.Applied a -> {
+                    applied.increment();
+                    lastApplied.set(a.at().getEpochSecond());
+                }
+                case ConfigWatcher.Outcome.Rejected r -> rejected.increment();
+                case ConfigWatcher.Outcome.Unchanged u -> {
+                }
+            }
+        });
+        toClose.push(watcher.start(ConfigWatcher.DEFAULT_INTERVAL));
     }
 
     /** The webhook port (and management, with {@code management.same_port}). */

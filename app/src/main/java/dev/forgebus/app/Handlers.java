@@ -1,6 +1,7 @@
 package dev.forgebus.app;
 
 import java.util.List;
+import java.util.function.Supplier;
 
 import dev.forgebus.common.config.ForgebusConfig;
 import dev.forgebus.forge.ForgeClients;
@@ -27,8 +28,8 @@ final class Handlers {
      * The handlers share one {@link RepoSettingsSource} (the {@code .ops.yaml} cache), and each is
      * wrapped so that a push it receives touching that file refreshes it for all of them.
      */
-    static List<ModuleHandler> all(ForgebusConfig config, ForgeClients clients) {
-        RepoSettingsSource settings = new RepoSettingsSource(config, clients);
+    static List<ModuleHandler> all(Supplier<ForgebusConfig> configs, ForgeClients clients) {
+        RepoSettingsSource settings = new RepoSettingsSource(configs, clients);
         return List.<ModuleHandler>of(new TriageHandler(settings, clients)).stream()
                 .<ModuleHandler>map(handler -> new OpsFileWatch(handler, settings))
                 .toList();

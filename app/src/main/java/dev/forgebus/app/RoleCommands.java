@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
@@ -32,7 +33,7 @@ final class RoleCommands {
         @Override
         public Integer call() throws InterruptedException {
             ForgebusConfig loaded = config.load();
-            return RoleRunner.runUntilStopped(() -> ForgebusProcess.start(loaded, dataDir, false, EnumSet.of(ForgebusProcess.Role.DEDUP), Set.of()));
+            return RoleRunner.runUntilStopped(() -> ForgebusProcess.start(loaded, Optional.of(config.file), dataDir, false, EnumSet.of(ForgebusProcess.Role.DEDUP), Set.of()));
         }
     }
 
@@ -63,7 +64,8 @@ final class RoleCommands {
                 selected.add(module);
             }
             ForgebusConfig loaded = config.load();
-            return RoleRunner.runUntilStopped(() -> ForgebusProcess.start(loaded, Path.of("."), false, EnumSet.of(ForgebusProcess.Role.WORKERS), selected));
+            return RoleRunner.runUntilStopped(() -> ForgebusProcess.start(loaded, Optional.of(config.file), Path.of("."), false,
+                    EnumSet.of(ForgebusProcess.Role.WORKERS), selected));
         }
     }
 
@@ -76,7 +78,7 @@ final class RoleCommands {
         @Override
         public Integer call() throws InterruptedException {
             ForgebusConfig loaded = config.load();
-            return RoleRunner.runUntilStopped(() -> ForgebusProcess.start(loaded, Path.of("."), false,
+            return RoleRunner.runUntilStopped(() -> ForgebusProcess.start(loaded, Optional.of(config.file), Path.of("."), false,
                     EnumSet.of(ForgebusProcess.Role.SCHEDULER), Set.of()));
         }
     }

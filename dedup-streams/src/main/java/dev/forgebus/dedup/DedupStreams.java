@@ -52,6 +52,16 @@ public final class DedupStreams implements AutoCloseable {
      * @param registry receives {@code forgebus.dedup.duplicates} and {@code forgebus.dedup.unreadable}
      */
     public static DedupStreams start(ForgebusConfig config, String bootstrapServers, Path stateDir, MeterRegistry registry) {
+        return start(() -> config, bootstrapServers, stateDir, registry);
+    }
+
+    /**
+     * As above, routing by the config in force ({@link DedupTopology#build}); Kafka settings,
+     * the retention and the size limits are read once, here.
+     */
+    public static DedupStreams start(java.util.function.Supplier<ForgebusConfig> configs, String bootstrapServers, Path stateDir,
+                                     MeterRegistry registry) {
+        ForgebusConfig config = Objects.requireNonNull(configs, "configs").get();
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
         Objects.requireNonNull(stateDir, "stateDir");
@@ -60,7 +70,7 @@ public final class DedupStreams implements AutoCloseable {
         Properties properties = streamsProperties(config, bootstrapServers, stateDir);
 
         StreamsBuilder builder = new StreamsBuilder();
-        DedupTopology.build(builder, config, topics, DedupMetrics.micrometer(registry, config.forges().keySet()));
+        DedupTopology.build(builder, configs, topics, DedupMetrics.micrometer(registry, config.forges().keySet()));
         Topology topology = builder.build(properties);
 
         DedupStreams role = new DedupStreams(new KafkaStreams(topology, properties));

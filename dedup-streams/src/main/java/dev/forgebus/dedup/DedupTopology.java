@@ -1,5 +1,7 @@
 package dev.forgebus.dedup;
 
+import java.util.function.Supplier;
+
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -67,10 +69,19 @@ public final class DedupTopology {
     }
 
     public static void build(StreamsBuilder builder, ForgebusConfig config, TopicNames topics, DedupMetrics metrics) {
+        build(builder, () -> config, topics, metrics);
+    }
+
+    /**
+     * The topology routing by the config in force: {@code configs} is read once per raw record
+     * (orgs, repositories and module settings are live); {@code dedup.retention} and the record
+     * size limit are read once, when the processor is created.
+     */
+    public static void build(StreamsBuilder builder, Supplier<ForgebusConfig> configs, TopicNames topics, DedupMetrics metrics) {
         builder.addStateStore(seenDeliveriesStore());
 
         builder.stream(topics.raw(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("raw"))
-                .process(() -> new DeduplicateAndRoute(config, topics, metrics), Named.as("deduplicate-and-route"), STORE)
+                .process(() -> new DeduplicateAndRoute(configs, topics, metrics), Named.as("deduplicate-and-route"), STORE)
                 .to(Outbound.TOPIC, Produced.with(Serdes.String(), Outbound.SERDE).withName("events-work-trace"));
 
         builder.stream(topics.outcomes(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("outcomes"))

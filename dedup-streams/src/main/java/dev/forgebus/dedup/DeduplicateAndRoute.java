@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import org.apache.kafka.common.header.Headers;
@@ -38,8 +39,10 @@ final class DeduplicateAndRoute extends ContextualProcessor<String, byte[], Stri
     /** Headers and batch framing of one record: every header value is bounded (DeliveryNames). */
     static final long HEADER_ROOM = 64 * 1024;
 
-    private final ForgebusConfig config;
+    /** The config in force; read once per record, so one record is routed by one version. */
+    private final Supplier<ForgebusConfig> configs;
     private final TopicNames topics;
+    /** Restart-only, like the size limit: the store and its sweep were set up with it. */
     private final Duration retention;
     private final DedupMetrics metrics;
     /** The largest envelope the work topics accept ({@link RecordSizes}), less room for headers. */
@@ -49,7 +52,12 @@ final class DeduplicateAndRoute extends ContextualProcessor<String, byte[], Stri
     private KeyValueStore<String, SeenDelivery> seen;
 
     DeduplicateAndRoute(ForgebusConfig config, TopicNames topics, DedupMetrics metrics) {
-        this.config = Objects.requireNonNull(config, "config");
+        this(() -> config, topics, metrics);
+    }
+
+    DeduplicateAndRoute(Supplier<ForgebusConfig> configs, TopicNames topics, DedupMetrics metrics) {
+        this.configs = Objects.requireNonNull(configs, "configs");
+        ForgebusConfig config = configs.get();
         this.topics = Objects.requireNonNull(topics, "topics");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.retention = config.dedup().retention();
@@ -72,12 +80,13 @@ final class DeduplicateAndRoute extends ContextualProcessor<String, byte[], Stri
         switch (RawDelivery.read(raw, topics)) {
             case RawDelivery.Unreadable unreadable -> deadLetterUnreadable(raw, unreadable, now);
             case RawDelivery.Readable(EventEnvelope event) -> {
+                ForgebusConfig config = configs.get();
                 String id = SeenDelivery.key(event.forge(), event.deliveryId());
                 SeenDelivery earlier = seen.get(id);
                 if (isDuplicate(earlier, now) && !isReplayOfDedupDeadLetter(raw)) {
-                    handleRedelivery(raw, id, event, earlier, now);
+                    handleRedelivery(config, raw, id, event, earlier, now);
                 } else {
-                    routeNewDelivery(raw, id, event, now);
+                    routeNewDelivery(config, raw, id, event, now);
                 }
             }
         }
@@ -100,7 +109,7 @@ final class DeduplicateAndRoute extends ContextualProcessor<String, byte[], Stri
         return earlier != null && !earlier.isExpired(now, retention);
     }
 
-    private void routeNewDelivery(Record<String, byte[]> raw, String id, EventEnvelope event, Instant now) {
+    private void routeNewDelivery(ForgebusConfig config, Record<String, byte[]> raw, String id, EventEnvelope event, Instant now) {
         List<RouteDecision> routes = Router.decide(config, event);
         byte[] envelope = event.withRoutes(routes).toJsonWithPayloadBytes(raw.value());
         if (envelope.length > maxEnvelopeBytes) {
@@ -128,9 +137,9 @@ final class DeduplicateAndRoute extends ContextualProcessor<String, byte[], Stri
      * They are re-routed only when the current config still routes the event to them (a module
      * disabled since must not act), and cleared from the entry once re-routed.
      */
-    private void handleRedelivery(Record<String, byte[]> raw, String id, EventEnvelope event, SeenDelivery earlier, Instant now) {
+    private void handleRedelivery(ForgebusConfig config, Record<String, byte[]> raw, String id, EventEnvelope event, SeenDelivery earlier, Instant now) {
         metrics.duplicate(event.forge());
-        List<RouteDecision> decisions = earlier.deadLettered().isEmpty() ? List.of() : rerouteDecisions(event, earlier);
+        List<RouteDecision> decisions = earlier.deadLettered().isEmpty() ? List.of() : rerouteDecisions(config, event, earlier);
         List<RouteDecision> rerouted = decisions.stream().filter(RouteDecision::routed).toList();
         if (!rerouted.isEmpty()) {
             byte[] envelope = event.withRoutes(rerouted).toJsonWithPayloadBytes(raw.value());
@@ -142,7 +151,7 @@ final class DeduplicateAndRoute extends ContextualProcessor<String, byte[], Stri
         trace(raw, event, now, true, decisions);
     }
 
-    private List<RouteDecision> rerouteDecisions(EventEnvelope event, SeenDelivery earlier) {
+    private List<RouteDecision> rerouteDecisions(ForgebusConfig config, EventEnvelope event, SeenDelivery earlier) {
         Map<String, RouteDecision> current = Router.decide(config, event).stream()
                 .collect(Collectors.toMap(RouteDecision::module, Function.identity()));
         List<RouteDecision> decisions = new ArrayList<>();

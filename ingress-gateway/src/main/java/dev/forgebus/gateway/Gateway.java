@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,13 +24,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 public final class Gateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
-    private final ForgebusConfig config;
+    private final Supplier<ForgebusConfig> configs;
     private final RawEventPublisher publisher;
     private final WebhookHandler handler;
     private final GatewayMetrics metrics;
 
-    private Gateway(ForgebusConfig config, RawEventPublisher publisher, WebhookHandler handler, GatewayMetrics metrics) {
-        this.config = config;
+    private Gateway(Supplier<ForgebusConfig> configs, RawEventPublisher publisher, WebhookHandler handler, GatewayMetrics metrics) {
+        this.configs = configs;
         this.publisher = publisher;
         this.handler = handler;
         this.metrics = metrics;
@@ -46,14 +47,31 @@ public final class Gateway implements AutoCloseable {
     /** As above with explicit producer tuning (benchmarks). */
     public static Gateway create(ForgebusConfig config, String bootstrapServers, Duration ackTimeout, MeterRegistry registry,
                                  ProducerTuning tuning) {
+        return create(() -> config, bootstrapServers, ackTimeout, registry, tuning);
+    }
+
+    /** As below with the default producer tuning. */
+    public static Gateway create(Supplier<ForgebusConfig> configs, String bootstrapServers, Duration ackTimeout, MeterRegistry registry) {
+        return create(configs, bootstrapServers, ackTimeout, registry, ProducerTuning.DEFAULT);
+    }
+
+    /**
+     * A gateway that follows a reloaded config: forges, org and forge secrets and
+     * {@code insecure_no_signature} are read from {@code configs} once per request. The topic
+     * prefix and {@code server.max_body_bytes} of the producer are read once, here (restart-only).
+     */
+    public static Gateway create(Supplier<ForgebusConfig> configs, String bootstrapServers, Duration ackTimeout, MeterRegistry registry,
+                                 ProducerTuning tuning) {
+        ForgebusConfig config = configs.get();
         TopicNames topics = new TopicNames(config.kafka().topicPrefix());
         RawEventPublisher publisher = RawEventPublisher.create(bootstrapServers, topics, config.server().maxBodyBytes(), ackTimeout, tuning);
         warnAboutUnsignedScopes(config);
         GatewayMetrics metrics = new GatewayMetrics(registry);
-        return new Gateway(config, publisher, new WebhookHandler(config, publisher, metrics, Clock.systemUTC()), metrics);
+        return new Gateway(configs, publisher, new WebhookHandler(configs, publisher, metrics, Clock.systemUTC()), metrics);
     }
 
-    private static void warnAboutUnsignedScopes(ForgebusConfig config) {
+    /** Logs a warning per forge and org that accepts unsigned webhooks: at start, and after a reload. */
+    public static void warnAboutUnsignedScopes(ForgebusConfig config) {
         config.forges().values().stream().filter(f -> f.insecureNoSignature())
                 .forEach(f -> LOG.warn("forge {} accepts UNSIGNED webhooks (insecure_no_signature: true)", f.id()));
         config.orgs().values().stream().filter(o -> o.insecureNoSignature())
@@ -109,7 +127,7 @@ public final class Gateway implements AutoCloseable {
 
     /** A configured forge id, else "unknown": unauthenticated paths must not create time series. */
     private String forgeTag(String forgeId) {
-        return config.forges().containsKey(forgeId) ? forgeId : GatewayMetrics.UNKNOWN_FORGE;
+        return configs.get().forges().containsKey(forgeId) ? forgeId : GatewayMetrics.UNKNOWN_FORGE;
     }
 
     /** Dead when the Kafka producer can never send again (closed, or a fatal producer error). */

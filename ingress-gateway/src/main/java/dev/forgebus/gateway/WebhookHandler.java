@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,15 +31,21 @@ final class WebhookHandler {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookHandler.class);
     private static final String FORM = "application/x-www-form-urlencoded";
 
-    private final ForgebusConfig config;
-    private final SecretPolicy secretPolicy;
+    private final Supplier<ForgebusConfig> configs;
+    /** Restart-only: the producer's and the listener's limits were sized for it at start. */
+    private final long maxBodyBytes;
     private final RawEventPublisher publisher;
     private final GatewayMetrics metrics;
     private final Clock clock;
 
     WebhookHandler(ForgebusConfig config, RawEventPublisher publisher, GatewayMetrics metrics, Clock clock) {
-        this.config = config;
-        this.secretPolicy = new SecretPolicy(config);
+        this(() -> config, publisher, metrics, clock);
+    }
+
+    /** @param configs the config in force; read once per request, so one request never mixes two */
+    WebhookHandler(Supplier<ForgebusConfig> configs, RawEventPublisher publisher, GatewayMetrics metrics, Clock clock) {
+        this.configs = configs;
+        this.maxBodyBytes = configs.get().server().maxBodyBytes();
         this.publisher = publisher;
         this.metrics = metrics;
         this.clock = clock;
@@ -46,6 +53,7 @@ final class WebhookHandler {
 
     void handle(Context ctx) throws IOException {
         Instant receivedAt = clock.instant();
+        ForgebusConfig config = configs.get();
         ForgeConfig forge = config.forges().get(ctx.pathParam("forgeId"));
         if (forge == null) {
             throw reject(404, "unknown_forge", GatewayMetrics.UNKNOWN_FORGE, "no forge with this id is configured");
@@ -79,7 +87,7 @@ final class WebhookHandler {
         }
         // Authenticate before telling the sender anything about its body. A body whose facts
         // cannot be read is checked against the URL org's or the forge's secret, never an owner's.
-        authenticate(ctx, forge, dialect, pathOrg, Optional.of(facts.owner()).filter(o -> !o.isEmpty()), signed);
+        authenticate(ctx, new SecretPolicy(config), forge, dialect, pathOrg, Optional.of(facts.owner()).filter(o -> !o.isEmpty()), signed);
         if (reading instanceof DeliveryFacts.Reading.Refused(String reason, String message)) {
             throw reject(400, reason, forgeId, message);
         }
@@ -95,7 +103,7 @@ final class WebhookHandler {
     }
 
     private byte[] readBody(Context ctx, String forgeId) throws IOException {
-        long max = config.server().maxBodyBytes();
+        long max = maxBodyBytes;
         try {
             return BoundedBody.read(ctx.req().getInputStream(), ctx.req().getContentLengthLong(), max);
         } catch (BoundedBody.TooLargeException e) {
@@ -103,7 +111,7 @@ final class WebhookHandler {
         }
     }
 
-    private void authenticate(Context ctx, ForgeConfig forge, ForgeDialect dialect, Optional<String> pathOrg,
+    private void authenticate(Context ctx, SecretPolicy secretPolicy, ForgeConfig forge, ForgeDialect dialect, Optional<String> pathOrg,
                               Optional<String> owner, byte[] signed) {
         String forgeId = forge.id();
         switch (secretPolicy.requirementFor(forge, pathOrg, owner)) {

@@ -22,7 +22,9 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
+import dev.forgebus.common.config.ConfigException;
 import dev.forgebus.common.config.ConfigLoader;
+import dev.forgebus.common.config.ConfigSource;
 import dev.forgebus.common.config.ForgebusConfig;
 import dev.forgebus.common.kafka.RawRecordHeaders;
 import dev.forgebus.common.kafka.TopicNames;
@@ -36,6 +38,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
  */
 final class TestGateway implements AutoCloseable {
     final ForgebusConfig config;
+    /** The config in force; {@link #reload} replaces it as a changed file would. */
+    final ConfigSource source;
+    private final String fixedYaml;
     final TopicNames topics;
     final String bootstrap;
     final PrometheusMeterRegistry registry = MetricsRegistry.create();
@@ -58,9 +63,9 @@ final class TestGateway implements AutoCloseable {
                 List<dev.forgebus.common.health.ReadinessCheck> readiness) {
         this.bootstrap = bootstrap;
         String prefix = "t" + UUID.randomUUID().toString().substring(0, 8);
-        String yaml = "server: { " + serverKeys + " }\n"
-                + "kafka: { bootstrap_servers: \"" + bootstrap + "\", topic_prefix: " + prefix + ", partitions: 2 }\n"
-                + forgesAndOrgs;
+        fixedYaml = "server: { " + serverKeys + " }\n"
+                + "kafka: { bootstrap_servers: \"" + bootstrap + "\", topic_prefix: " + prefix + ", partitions: 2 }\n";
+        String yaml = fixedYaml + forgesAndOrgs;
         try {
             config = ConfigLoader.parse(yaml, "test.yml", name -> null);
         } catch (Exception e) {
@@ -71,9 +76,15 @@ final class TestGateway implements AutoCloseable {
             new TopicProvisioner(admin, 2, (short) 1, config.server().maxBodyBytes() + 4 * 1024 * 1024)
                     .ensure(List.of(topics.raw()), 30_000);
         }
-        gateway = Gateway.create(config, bootstrap, ackTimeout, registry);
+        source = new ConfigSource(config);
+        gateway = Gateway.create(source, bootstrap, ackTimeout, registry);
         server = HttpServer.start(BoundPort.bind("127.0.0.1", 0), config.server(), gateway.refusals(),
                 List.of(gateway::registerRoutes, HttpServer.managementRoutes(registry, readiness, List.of())));
+    }
+
+    /** Puts new {@code forges:} and {@code orgs:} sections in force, the rest as before. */
+    void reload(String forgesAndOrgs) throws ConfigException {
+        source.replace(ConfigLoader.parse(fixedYaml + forgesAndOrgs, "test.yml", name -> null));
     }
 
     int port() {

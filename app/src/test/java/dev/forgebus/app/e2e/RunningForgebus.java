@@ -43,6 +43,15 @@ final class RunningForgebus implements AutoCloseable {
         this.managementPort = started.managementPort();
     }
 
+    /** {@code run --config FILE}: the file is watched and reloaded when it changes. */
+    RunningForgebus(Path configFile, Path dataDir) throws Exception {
+        this.yaml = java.nio.file.Files.readString(configFile);
+        ForgebusTestAccess.Started started = ForgebusTestAccess.run(configFile, dataDir);
+        this.process = started.process();
+        this.port = started.httpPort();
+        this.managementPort = started.managementPort();
+    }
+
     /** The e2e config: one GitHub forge at the fake forge, org MyOrg with triage rules. */
     static String config(String apiUrl, int kafkaPort, String extraOrgYaml) {
         return """
@@ -80,8 +89,13 @@ final class RunningForgebus implements AutoCloseable {
     }
 
     HttpResponse<String> postGithub(String event, String delivery, byte[] body) throws Exception {
+        return postGithub(event, delivery, body, SECRET);
+    }
+
+    /** A delivery signed with {@code secret}. */
+    HttpResponse<String> postGithub(String event, String delivery, byte[] body, String secret) throws Exception {
         Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
         return http.send(HttpRequest.newBuilder(uri("/webhooks/github"))
                 .header("Content-Type", "application/json").header("X-GitHub-Event", event)
                 .header("X-GitHub-Delivery", delivery)

@@ -13,6 +13,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -161,7 +162,16 @@ public final class RateLimitedCallGate implements CallGate {
      * credential has a budget of its own at the forge, so each gets its own limiter.
      */
     public static Function<String, RateLimit> budgetsOf(ForgebusConfig config) {
+        return budgetsOf(() -> config);
+    }
+
+    /**
+     * As above from the config in force when a credential's limiter is first made (a forge added by
+     * a reload gets its budget); a limiter, once made, keeps its budget and state until a restart.
+     */
+    public static Function<String, RateLimit> budgetsOf(Supplier<ForgebusConfig> configs) {
         return credentialId -> {
+            ForgebusConfig config = configs.get();
             String forgeId = credentialId.split("/", 2)[0];
             return config.forge(forgeId).map(ForgeConfig::rateLimit).orElseThrow(() ->
                     new IllegalArgumentException("credential '" + credentialId + "' names no configured forge"));
@@ -173,7 +183,12 @@ public final class RateLimitedCallGate implements CallGate {
      * to {@value #GITHUB_WRITES_PER_MINUTE} a minute ({@link #writePacesOf}), system time.
      */
     public static RateLimitedCallGate forConfig(ForgebusConfig config, MeterRegistry registry) {
-        return new RateLimitedCallGate(budgetsOf(config), writePacesOf(config), registry, Clock.systemUTC(), Ticker.SYSTEM,
+        return forConfig(() -> config, registry);
+    }
+
+    /** As above, reading the config in force when a credential is first seen. */
+    public static RateLimitedCallGate forConfig(Supplier<ForgebusConfig> configs, MeterRegistry registry) {
+        return new RateLimitedCallGate(budgetsOf(configs), writePacesOf(configs), registry, Clock.systemUTC(), Ticker.SYSTEM,
                 DEFAULT_LEASE_TIMEOUT);
     }
 
@@ -184,7 +199,12 @@ public final class RateLimitedCallGate implements CallGate {
      * their writes share the one budget.
      */
     public static Function<String, OptionalInt> writePacesOf(ForgebusConfig config) {
-        return credentialId -> config.forge(forgeOf(credentialId))
+        return writePacesOf(() -> config);
+    }
+
+    /** As above from the config in force when a credential is first seen. */
+    public static Function<String, OptionalInt> writePacesOf(Supplier<ForgebusConfig> configs) {
+        return credentialId -> configs.get().forge(forgeOf(credentialId))
                 .map(forge -> forge.rateLimit().writesPerMinute())
                 .filter(perMinute -> perMinute > 0)
                 .map(OptionalInt::of)

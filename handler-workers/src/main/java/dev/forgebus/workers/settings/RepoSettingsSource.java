@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,12 +68,14 @@ public final class RepoSettingsSource {
      * @param lastGood         the settings of the last version without problems (or the main config's)
      * @param lastGoodFromFile whether {@code lastGood} came from a {@code .ops.yaml}
      * @param checkedAt        when the forge was last asked; {@link Instant#MIN} once invalidated
+     * @param basedOn          the main config {@code lastGood} was resolved from: after a reload
+     *                         the entry is read again over the new one (compared by identity)
      */
     private record Entry(String sha, RepositorySettings lastGood, boolean lastGoodFromFile, Optional<String> problem,
-                         Instant checkedAt) {
+                         Instant checkedAt, ForgebusConfig basedOn) {
 
         Entry checked(Instant at) {
-            return new Entry(sha, lastGood, lastGoodFromFile, problem, at);
+            return new Entry(sha, lastGood, lastGoodFromFile, problem, at, basedOn);
         }
     }
 
@@ -83,7 +86,8 @@ public final class RepoSettingsSource {
                 throws ConfigException;
     }
 
-    private final ForgebusConfig config;
+    /** The main config in force; read once per {@link #settings} call. */
+    private final Supplier<ForgebusConfig> configs;
     private final ForgeClients clients;
     private final OpsFileReader reader;
     private final Clock clock;
@@ -104,9 +108,24 @@ public final class RepoSettingsSource {
         this(config, clients, Clock.systemUTC(), DEFAULT_REFRESH_INTERVAL);
     }
 
+    RepoSettingsSource(Supplier<ForgebusConfig> configs, ForgeClients clients, Clock clock, Duration refreshInterval) {
+        this(configs, clients, clock, refreshInterval, true, OpsFile::apply);
+    }
+
+    /** Follows the main config in force ({@code ConfigSource}): a reload applies to the next item. */
+    public RepoSettingsSource(Supplier<ForgebusConfig> configs, ForgeClients clients) {
+        this(configs, clients, Clock.systemUTC(), DEFAULT_REFRESH_INTERVAL, true, OpsFile::apply);
+    }
+
     private RepoSettingsSource(ForgebusConfig config, ForgeClients clients, Clock clock, Duration refreshInterval,
                                boolean readsOpsFiles, OpsFileReader reader) {
-        this.config = Objects.requireNonNull(config, "config");
+        this(() -> Objects.requireNonNull(config, "config"), clients, clock, refreshInterval, readsOpsFiles, reader);
+        Objects.requireNonNull(config, "config");
+    }
+
+    private RepoSettingsSource(Supplier<ForgebusConfig> configs, ForgeClients clients, Clock clock, Duration refreshInterval,
+                               boolean readsOpsFiles, OpsFileReader reader) {
+        this.configs = Objects.requireNonNull(configs, "configs");
         this.clients = Objects.requireNonNull(clients, "clients");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.refreshInterval = Objects.requireNonNull(refreshInterval, "refreshInterval");
@@ -122,8 +141,9 @@ public final class RepoSettingsSource {
         return new RepoSettingsSource(config, clients, Clock.systemUTC(), DEFAULT_REFRESH_INTERVAL, false, OpsFile::apply);
     }
 
+    /** The main config in force now. */
     public ForgebusConfig config() {
-        return config;
+        return configs.get();
     }
 
     /**
@@ -132,6 +152,7 @@ public final class RepoSettingsSource {
      * is used and fetched again next time.
      */
     public Resolved settings(String forgeId, String owner, String repo) throws ForgeCallException, InterruptedException {
+        ForgebusConfig config = configs.get();
         RepositorySettings base = config.resolve(forgeId, owner, repo);
         if (base.org().isEmpty() || !readsOpsFiles) {
             return new Resolved(base, Optional.empty()); // no org: nothing acts on it, no file to read
@@ -140,20 +161,22 @@ public final class RepoSettingsSource {
         String key = keyOf(ref);
         Entry cached = cache.get(key);
         Instant now = clock.instant();
-        if (cached != null && now.isBefore(cached.checkedAt().plus(refreshInterval))) {
+        if (cached != null && cached.basedOn() == config && now.isBefore(cached.checkedAt().plus(refreshInterval))) {
             return new Resolved(cached.lastGood(), cached.problem());
         }
         Entry fresh;
         try {
-            fresh = read(ref, base, cached, now);
+            fresh = read(config, ref, base, cached, now);
         } catch (ForgeCallException e) {
             if (e.kind() == ForgeCallException.Kind.PERMANENT) {
                 LOG.warn("{}: cannot read {} ({}); using the main config's settings for it", ref, OpsFile.PATH,
                         e.getMessage());
-                fresh = new Entry("", base, false, Optional.of("cannot read " + OpsFile.PATH + ": " + e.getMessage()), now);
+                fresh = new Entry("", base, false, Optional.of("cannot read " + OpsFile.PATH + ": " + e.getMessage()), now,
+                        config);
             } else if (cached != null) {
                 LOG.info("{}: could not revalidate {} ({}); keeping the cached one", ref, OpsFile.PATH, e.getMessage());
-                return new Resolved(cached.lastGood(), cached.problem());
+                // Without a file layer the main config in force is the whole answer, reloaded or not.
+                return new Resolved(cached.lastGoodFromFile() ? cached.lastGood() : base, cached.problem());
             } else {
                 throw e;
             }
@@ -172,40 +195,40 @@ public final class RepoSettingsSource {
         }
     }
 
-    private Entry read(RepoRef ref, RepositorySettings base, Entry cached, Instant now)
+    private Entry read(ForgebusConfig config, RepoRef ref, RepositorySettings base, Entry cached, Instant now)
             throws ForgeCallException, InterruptedException {
         Optional<FileContent> file = clients.forOwner(ref.forgeId(), ref.owner())
                 .fileContent(ref, OpsFile.PATH, Optional.empty());
         if (file.isEmpty()) {
-            return new Entry("", base, false, Optional.empty(), now);
+            return new Entry("", base, false, Optional.empty(), now, config);
         }
-        if (cached != null && cached.sha().equals(file.get().sha())) {
-            return cached.checked(now); // unchanged: not parsed again
+        if (cached != null && cached.basedOn() == config && cached.sha().equals(file.get().sha())) {
+            return cached.checked(now); // unchanged, and so is the main config: not parsed again
         }
         String sha = file.get().sha();
         try {
             RepositorySettings settings = reader.apply(config, base, ref, file.get().text());
-            return new Entry(sha, settings, true, Optional.empty(), now);
+            return new Entry(sha, settings, true, Optional.empty(), now, config);
         } catch (ConfigException e) {
-            return invalid(ref, base, cached, sha, e.getMessage(), now);
+            return invalid(config, ref, base, cached, sha, e.getMessage(), now);
         } catch (Throwable e) {
             // Whatever the file did to the reader (a StackOverflowError from a crafted file, a bug
             // of ours), it is this blob that is invalid: cached under its SHA like a file with
             // problems, so it is not read again on every event, and never a retry of the item.
             LOG.warn("{}: reading {} (blob {}) failed: {}", ref, OpsFile.PATH, sha, e.toString()); // no stack: may be 1000s of frames
-            return invalid(ref, base, cached, sha, OpsFile.PATH + ": could not be read: " + e.getClass().getSimpleName(),
+            return invalid(config, ref, base, cached, sha, OpsFile.PATH + ": could not be read: " + e.getClass().getSimpleName(),
                     now);
         }
     }
 
-    private static Entry invalid(RepoRef ref, RepositorySettings base, Entry cached, String sha, String reason,
-                                 Instant now) {
+    private static Entry invalid(ForgebusConfig config, RepoRef ref, RepositorySettings base, Entry cached, String sha,
+                                 String reason, Instant now) {
         boolean keepLastGood = cached != null && cached.lastGoodFromFile();
         String problem = OpsFile.PATH + " of " + ref.fullName() + " (blob " + sha + ") is ignored, "
                 + (keepLastGood ? "the last good one stays in force" : "the main config's settings apply") + ": "
                 + reason;
         LOG.warn("{}", problem.replace('\n', ';'));
-        return new Entry(sha, keepLastGood ? cached.lastGood() : base, keepLastGood, Optional.of(problem), now);
+        return new Entry(sha, keepLastGood ? cached.lastGood() : base, keepLastGood, Optional.of(problem), now, config);
     }
 
     private static String keyOf(RepoRef repo) {
