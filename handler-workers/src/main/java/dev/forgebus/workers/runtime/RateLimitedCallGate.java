@@ -2,86 +2,58 @@ package dev.forgebus.workers.runtime;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import dev.forgebus.common.config.ForgeConfig;
 import dev.forgebus.common.config.ForgebusConfig;
 import dev.forgebus.common.config.RateLimit;
 import dev.forgebus.forge.CallGate;
-import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The {@link CallGate} of SPEC 7.1: each forge credential gets its own budget, so one org's
- * busy hour never starves another's.
- *
- * <h2>Per credential</h2>
+ * busy hour never starves another's. Per credential it composes three parts:
  * <ul>
- *   <li><b>Pace.</b> A resilience4j {@link RateLimiter} with one permit per
- *       {@code 3600 s / requests_per_hour}: calls are spread evenly over the hour instead of
- *       spending the budget in a burst. resilience4j counts permits per refresh cycle, so a call
- *       late in one cycle and one early in the next could be closer than a period; the gate
- *       therefore also keeps consecutive calls of a credential at least one period apart. Together:
- *       any window of length {@code W} sees at most {@code ceil(W / period)} calls.</li>
- *   <li><b>Writes.</b> Where the forge limits content-creating requests apart (GitHub: 80 a minute,
- *       its documented secondary limit), calls announced as {@link CallKind#WRITE} also take a slot
- *       of a second resilience4j limiter, paced the same way at {@code 60 s / writes_per_minute}.</li>
- *   <li><b>Unbilled calls.</b> An answer the forge did not bill ({@link Observation#billed()} false:
- *       a {@code 304} to a conditional GET, free on GitHub) gives its slot back when no later call
- *       has reserved one yet: the next call may go half a period after it instead of a full one
- *       (and skips its resilience4j permit). Billed calls thus stay a full period apart, and
- *       polling an unchanged resource at most doubles the request rate, never floods the forge
- *       (GitHub's secondary limits count every request). Counted in {@value #UNBILLED}.</li>
- *   <li><b>Concurrency.</b> At most {@code max_concurrent} calls between {@link #acquire} and
- *       {@link #observe}.</li>
- *   <li><b>What the forge says.</b> {@code Retry-After} stops the credential's calls until then;
- *       {@code x-ratelimit-remaining: 0} stops them until {@code x-ratelimit-reset} (plus
- *       {@value #RESET_MARGIN_MS} ms for clock skew; {@value #EXHAUSTED_PAUSE_S} s when no reset was
- *       sent). Pauses longer than {@link #MAX_FORGE_PAUSE} are cut to it: a broken header must not
- *       stop a credential for a day.</li>
+ *   <li>{@link CallPermits}: at most {@code max_concurrent} calls between {@link #acquire} and
+ *       {@link #observe};</li>
+ *   <li>{@link ForgePauses}: the pauses the forge asks for ({@code Retry-After},
+ *       {@code x-ratelimit-remaining: 0}), cut to {@link #MAX_FORGE_PAUSE};</li>
+ *   <li>{@link CredentialPacing}: calls spread evenly over the hour, writes over the minute where
+ *       the forge limits them apart ({@link CallKind#WRITE}), and the slot of an answer the forge
+ *       did not bill ({@link Observation#billed()} false) given back, counted in {@value #UNBILLED}.</li>
  * </ul>
+ * A call first takes its concurrency permit, then waits out the forge's pause, then its write slot
+ * (for a write), then its slot of the hourly pace; a pause asked for meanwhile is honoured before
+ * the call goes, with a new slot.
  *
  * <h2>Release of the concurrency permit</h2>
  * {@link CallGate} is fixed, so {@link #observe} is the release hook: <b>a client must call
  * {@code observe} exactly once after every {@code acquire}, also when the call failed before an
  * answer (pass an empty {@link CallGate.Observation})</b>. {@code observe} releases the permit
  * taken by the calling thread (or, when it holds none, the oldest one: clients that observe on
- * another thread). A permit is never released twice, and a permit whose holder thread died or that
- * is older than the lease timeout (default {@link #DEFAULT_LEASE_TIMEOUT}) is reclaimed with a
- * warning the next time a caller would otherwise wait, so a forgotten {@code observe} slows a
- * credential down but never blocks it for good. Code in this module can use {@link #enter}, whose
- * {@link Permit} is {@link AutoCloseable}.
+ * another thread). A permit is never released twice, and one whose holder thread died or that is
+ * older than the lease timeout (default {@link #DEFAULT_LEASE_TIMEOUT}) is reclaimed
+ * ({@link CallPermits}). Code in this module can use {@link #enter}, whose {@link Permit} is
+ * {@link AutoCloseable}.
  *
  * <h2>Time</h2>
- * resilience4j 2.3's {@code AtomicRateLimiter} reads {@code System.nanoTime()} and offers no clock
- * hook; everything the gate decides itself (spacing, pauses, leases) reads the injected
- * {@link Ticker}, and {@code x-ratelimit-reset}, an epoch second, is read against the injected
- * {@link Clock}.
+ * Everything the gate decides itself (spacing, pauses, leases) reads the injected {@link Ticker},
+ * and {@code x-ratelimit-reset}, an epoch second, is read against the injected {@link Clock}
+ * (resilience4j's own limiter reads the system's time: see {@link CredentialPacing}).
  */
 public final class RateLimitedCallGate implements CallGate {
-    private static final Logger LOG = LoggerFactory.getLogger(RateLimitedCallGate.class);
-
     public static final Duration DEFAULT_LEASE_TIMEOUT = Duration.ofMinutes(10);
-    public static final Duration MAX_FORGE_PAUSE = Duration.ofHours(1);
-    static final long RESET_MARGIN_MS = 1000;
-    static final long EXHAUSTED_PAUSE_S = 60;
+    /** The longest pause a forge's answer can impose ({@link ForgePauses}). */
+    public static final Duration MAX_FORGE_PAUSE = ForgePauses.MAX_PAUSE;
     static final String WAITS = "forgebus.ratelimiter.waits";
     static final String REMAINING = "forgebus.ratelimiter.remaining";
     /** The forge's remaining budget per forge and credential (Prometheus {@code forgebus_forge_budget_remaining}). */
@@ -89,7 +61,6 @@ public final class RateLimitedCallGate implements CallGate {
     static final String UNBILLED = "forgebus.ratelimiter.unbilled";
     /** GitHub's documented secondary limit on content-creating requests, per credential. */
     public static final int GITHUB_WRITES_PER_MINUTE = RateLimit.GITHUB_WRITES_PER_MINUTE;
-    private static final long RECLAIM_CHECK_MS = 100;
 
     /** Monotonic time and waiting, injectable so that tests need not sleep. */
     public interface Ticker {
@@ -237,8 +208,8 @@ public final class RateLimitedCallGate implements CallGate {
     public Permit enter(String credentialId, CallKind kind) throws InterruptedException {
         Objects.requireNonNull(kind, "kind");
         Credential credential = credential(credentialId);
-        boolean waited = credential.takeSlotOfConcurrency();
-        Permit permit = credential.lease();
+        Permit permit = new Permit(credential);
+        boolean waited = credential.permits.take(permit);
         try {
             waited |= awaitTurn(credential, kind, permit);
         } catch (InterruptedException | RuntimeException e) {
@@ -254,35 +225,31 @@ public final class RateLimitedCallGate implements CallGate {
     @Override
     public void observe(String credentialId, Observation observation) {
         Credential credential = credential(credentialId);
-        Permit released = credential.releaseForCurrentThread();
+        Permit released = credential.permits.releaseForCurrentThread();
         credential.heed(observation, released);
     }
 
     /** One call's permit: give it back with {@link #observe} or {@link #close}. */
     public final class Permit implements AutoCloseable {
         private final Credential credential;
-        private final Thread holder;
-        private final long since;
         /** The {@link Ticker} time this call's pace slot was, once it has one. */
         private volatile long slot;
         private volatile boolean slotted;
 
-        private Permit(Credential credential, Thread holder, long since) {
+        private Permit(Credential credential) {
             this.credential = credential;
-            this.holder = holder;
-            this.since = since;
         }
 
         /** Gives the permit back and heeds what the answer said about the budget. */
         public void observe(Observation observation) {
-            credential.release(this);
+            credential.permits.release(this);
             credential.heed(observation, this);
         }
 
         /** Gives the permit back if {@link #observe} did not. */
         @Override
         public void close() {
-            credential.release(this);
+            credential.permits.release(this);
         }
     }
 
@@ -290,30 +257,30 @@ public final class RateLimitedCallGate implements CallGate {
     private boolean awaitTurn(Credential credential, CallKind kind, Permit permit) throws InterruptedException {
         boolean waited = false;
         while (true) {
-            long pausedUntil = credential.pausedUntil.get();
+            long pausedUntil = credential.pauses.pausedUntil();
             if (ticker.nanoTime() - pausedUntil < 0) {
                 waited = true;
                 ticker.sleepUntil(pausedUntil);
                 continue;
             }
-            if (kind == CallKind.WRITE && credential.writes != null) {
-                long writeSlot = credential.writes.nextSlot(ticker.nanoTime());
+            if (kind == CallKind.WRITE && credential.pacing.pacesWrites()) {
+                long writeSlot = credential.pacing.nextWriteSlot(ticker.nanoTime());
                 if (writeSlot - ticker.nanoTime() > 0) {
                     waited = true;
                 }
                 ticker.sleepUntil(writeSlot);
-                if (ticker.nanoTime() - credential.pausedUntil.get() < 0) {
+                if (credential.pauses.pausedAt(ticker.nanoTime())) {
                     continue;
                 }
             }
-            long slot = credential.pace.nextSlot(ticker.nanoTime());
+            long slot = credential.pacing.nextSlot(ticker.nanoTime());
             permit.slot = slot;
             permit.slotted = true;
             if (slot - ticker.nanoTime() > 0) {
                 waited = true;
             }
             ticker.sleepUntil(slot);
-            if (ticker.nanoTime() - credential.pausedUntil.get() >= 0) {
+            if (!credential.pauses.pausedAt(ticker.nanoTime())) {
                 return waited;
             }
             // The forge asked for a pause while we waited for our slot: honour it, then take a new slot.
@@ -325,19 +292,14 @@ public final class RateLimitedCallGate implements CallGate {
         return credentials.computeIfAbsent(credentialId, id -> new Credential(id, budgets.apply(id)));
     }
 
-    /** The state of one credential. */
+    /** The parts and meters of one credential. */
     private final class Credential {
         final String id;
-        final Pace pace;
-        /** Null when this credential's writes are not paced apart. */
-        final Pace writes;
-        final Semaphore concurrency;
+        final CredentialPacing pacing;
+        final CallPermits<Permit> permits;
+        final ForgePauses pauses;
         final Counter waits;
         final Counter unbilled;
-        /** Permits handed out and not given back, oldest first. */
-        final Deque<Permit> permits = new ArrayDeque<>();
-        /** No call before this {@link Ticker} time (what the forge asked for). */
-        final AtomicLong pausedUntil;
         /** Last {@code x-ratelimit-remaining}; the gauge exists from the first report on. */
         final AtomicLong remaining = new AtomicLong(-1);
         volatile boolean remainingGaugeRegistered;
@@ -349,86 +311,14 @@ public final class RateLimitedCallGate implements CallGate {
                         + " needs requests_per_hour and max_concurrent of at least 1, got " + budget);
             }
             this.id = id;
-            this.pace = new Pace("forge-credential-" + id, TimeUnit.HOURS.toNanos(1) / budget.requestsPerHour());
-            OptionalInt writesPerMinute = RateLimitedCallGate.this.writesPerMinute.apply(id);
-            if (writesPerMinute.isPresent() && writesPerMinute.getAsInt() < 1) {
-                throw new IllegalArgumentException("write budget of credential " + id + " must be at least 1 a minute");
-            }
-            this.writes = writesPerMinute.isEmpty() ? null
-                    : new Pace("forge-credential-writes-" + id, TimeUnit.MINUTES.toNanos(1) / writesPerMinute.getAsInt());
+            this.pacing = new CredentialPacing(id, budget.requestsPerHour(), writesPerMinute.apply(id));
             this.unbilled = Counter.builder(UNBILLED).tag("credential", id)
                     .description("forge answers the forge did not bill (304 Not Modified); their slot was given back")
                     .register(registry);
-            this.concurrency = new Semaphore(budget.maxConcurrent(), true);
+            this.permits = new CallPermits<>(id, budget.maxConcurrent(), ticker, leaseTimeoutNanos);
             this.waits = Counter.builder(WAITS).tag("credential", id)
                     .description("forge calls that had to wait for their credential's budget").register(registry);
-            this.pausedUntil = new AtomicLong(ticker.nanoTime());
-        }
-
-        /** Takes a concurrency permit, reclaiming abandoned ones while it waits. Returns whether it waited. */
-        boolean takeSlotOfConcurrency() throws InterruptedException {
-            if (concurrency.tryAcquire()) {
-                return false;
-            }
-            reclaimAbandoned();
-            while (!concurrency.tryAcquire(RECLAIM_CHECK_MS, TimeUnit.MILLISECONDS)) {
-                reclaimAbandoned();
-            }
-            return true;
-        }
-
-        Permit lease() {
-            Permit permit = new Permit(this, Thread.currentThread(), ticker.nanoTime());
-            synchronized (permits) {
-                permits.addLast(permit);
-            }
-            return permit;
-        }
-
-        void release(Permit permit) {
-            synchronized (permits) {
-                if (permits.remove(permit)) {
-                    concurrency.release();
-                }
-            }
-        }
-
-        /** Releases the calling thread's permit (or the oldest) and returns it; null when none was out. */
-        Permit releaseForCurrentThread() {
-            Thread me = Thread.currentThread();
-            synchronized (permits) {
-                Permit chosen = null;
-                for (Permit p : permits) {
-                    if (p.holder == me) {
-                        chosen = p;
-                        break;
-                    }
-                }
-                if (chosen == null) {
-                    chosen = permits.peekFirst();
-                }
-                if (chosen != null) {
-                    permits.remove(chosen);
-                    concurrency.release();
-                }
-                return chosen;
-            }
-        }
-
-        void reclaimAbandoned() {
-            long now = ticker.nanoTime();
-            synchronized (permits) {
-                for (Iterator<Permit> it = permits.iterator(); it.hasNext(); ) {
-                    Permit p = it.next();
-                    boolean dead = !p.holder.isAlive();
-                    if (dead || now - p.since > leaseTimeoutNanos) {
-                        it.remove();
-                        concurrency.release();
-                        LOG.warn("credential {}: a forge call's permit was not given back ({}); reclaimed. "
-                                + "Every acquire needs an observe.", id, dead ? "its thread ended" : "lease timed out");
-                    }
-                }
-            }
+            this.pauses = new ForgePauses(id, clock, ticker.nanoTime());
         }
 
         /** Applies what one answer said; {@code permit} is the call's, when known. */
@@ -440,33 +330,13 @@ public final class RateLimitedCallGate implements CallGate {
             if (!observation.billed()) {
                 unbilled.increment();
                 if (permit != null && permit.slotted) {
-                    pace.refund(permit.slot);
+                    pacing.refund(permit.slot);
                 }
             }
-            if (observation.retryAfter() != null && !observation.retryAfter().isNegative()) {
-                pauseUntil(now, observation.retryAfter(), "Retry-After");
-            }
+            pauses.heed(observation, now);
             if (observation.remaining() != null && observation.remaining().isPresent()) {
-                long left = observation.remaining().getAsLong();
-                remaining.set(left);
+                remaining.set(observation.remaining().getAsLong());
                 registerRemainingGauge();
-                if (left <= 0) {
-                    Duration untilReset = observation.resetAt() == null
-                            ? Duration.ofSeconds(EXHAUSTED_PAUSE_S)
-                            : Duration.between(clock.instant(), observation.resetAt()).plusMillis(RESET_MARGIN_MS);
-                    if (!untilReset.isNegative()) {
-                        pauseUntil(now, untilReset, "x-ratelimit-remaining: 0");
-                    }
-                }
-            }
-        }
-
-        private void pauseUntil(long now, Duration pause, String why) {
-            Duration capped = pause.compareTo(MAX_FORGE_PAUSE) > 0 ? MAX_FORGE_PAUSE : pause;
-            long until = now + capped.toNanos();
-            long before = pausedUntil.getAndAccumulate(until, (a, b) -> b - a > 0 ? b : a);
-            if (until - before > 0) {
-                LOG.info("credential {}: the forge asked to wait ({}); no calls for {}", id, why, capped);
             }
         }
 
@@ -485,64 +355,6 @@ public final class RateLimitedCallGate implements CallGate {
                         remainingGaugeRegistered = true;
                     }
                 }
-            }
-        }
-    }
-
-    /**
-     * One resilience4j limiter with one permit per period, plus the spacing that closes its
-     * refresh-cycle gap (see the class comment): the ticker time each call may go.
-     */
-    private static final class Pace {
-        final long periodNanos;
-        final RateLimiter limiter;
-        /** Earliest {@link Ticker} time of the next call (one period after the last one). */
-        long earliestNext;
-        /** The latest slot handed out. */
-        long lastSlot;
-        boolean anyCall;
-        /** The latest slot was given back: the next call needs no resilience4j permit. */
-        boolean refunded;
-
-        Pace(String name, long periodNanos) {
-            this.periodNanos = Math.max(1, periodNanos);
-            this.limiter = RateLimiter.of(name, RateLimiterConfig.custom()
-                    .limitForPeriod(1)
-                    .limitRefreshPeriod(Duration.ofNanos(this.periodNanos))
-                    // Waiting is done by the gate (interruptibly, on its ticker); reservations may
-                    // reach as far ahead as the callers queued for this credential need.
-                    .timeoutDuration(Duration.ofDays(1))
-                    .build());
-        }
-
-        /** The ticker time this call may go: a resilience4j permit, and one period after the last call. */
-        synchronized long nextSlot(long now) {
-            long slot;
-            if (refunded) {
-                refunded = false;
-                slot = now;
-            } else {
-                long reserved = limiter.reservePermission();
-                slot = now + Math.max(0, reserved < 0 ? periodNanos : reserved);
-            }
-            if (anyCall && slot - earliestNext < 0) {
-                slot = earliestNext;
-            }
-            anyCall = true;
-            lastSlot = slot;
-            earliestNext = slot + periodNanos;
-            return slot;
-        }
-
-        /**
-         * The call of {@code slot} was not billed: when no later call has a slot yet, the next one
-         * may go half a period after it. With later slots reserved nothing is given back: moving
-         * them is not possible, and a refund there would let two billed calls come closer than a period.
-         */
-        synchronized void refund(long slot) {
-            if (anyCall && slot == lastSlot && !refunded) {
-                earliestNext = slot + periodNanos / 2;
-                refunded = true;
             }
         }
     }
