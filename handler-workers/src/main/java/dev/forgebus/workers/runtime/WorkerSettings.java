@@ -94,6 +94,11 @@ public record WorkerSettings(String bootstrapServers, TopicNames topics, int max
         return topics.prefix() + "." + module.id();
     }
 
+    /** Retry topics per module: one per {@code backoff} entry, at least one (SPEC 5, {@code <prefix>.retry.<module>.<n>}). */
+    public int retryTiers() {
+        return Math.max(1, backoff.size());
+    }
+
     public RetryPolicy retryPolicy() {
         return new RetryPolicy(maxAttempts, backoff);
     }
