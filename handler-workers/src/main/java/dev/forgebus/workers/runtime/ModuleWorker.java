@@ -63,7 +63,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Runs one module: consumer group {@code <topic_prefix>.<module id>} on {@code work.<module>}
- * (SPEC 7.1, the rate-limited work queue).
+ * (SPEC 7.1, the rate-limited work queue) and on its retry tiers {@code retry.<module>.<n>}.
  *
  * <h2>Threads</h2>
  * One polling thread owns the Kafka consumer: it polls, pauses and resumes partitions, seeks and
@@ -72,21 +72,35 @@ import io.micrometer.core.instrument.MeterRegistry;
  * consumer from polling, and {@code max.poll.interval.ms} is about this loop, not about the work.
  *
  * <h2>Order and bounds</h2>
- * Each assigned partition is a lane: records fetched for it wait in the lane and go to a handler
- * one at a time, in offset order. A partition is paused while its lane holds or handles anything,
+ * Each assigned partition (of the work topic or of a retry tier) is a lane: records fetched for it
+ * wait in the lane and go to a handler one at a time, in offset order. A partition is paused while its lane holds or handles anything,
  * and every partition is paused while the lanes together hold {@code max.poll.records} records:
  * at most one item per partition in flight, a bounded number fetched.
  *
  * <h2>Retries</h2>
- * A failed attempt that may be retried ({@link RetryPolicy}) drops what the lane fetched after
- * the item, seeks the partition back to the item and keeps it paused until the retry is due by
- * {@link WorkerSettings#clock()}; other partitions keep flowing and the consumer keeps polling.
- * Attempts are counted in memory: after a restart or a rebalance an item starts again at
- * attempt 1 (it is never lost, and the next owner has its own budget of attempts).
+ * Retries never block a partition of the work topic. A failed attempt that may be retried
+ * ({@link RetryPolicy}) writes the item (same key, value, headers) to the retry tier of its
+ * attempt, {@code retry.<module>.<n>} for {@code backoff[n]} (the last tier takes every later
+ * retry), with {@code retry.attempt}, {@code retry.first-failed-at}, {@code retry.due-at} and
+ * {@code original.*} headers; once Kafka acknowledged it, the item's offset is finished and the
+ * lane goes on with the next record at once. Within a tier every item waits the same delay, so a
+ * tier partition whose head is not due by {@link WorkerSettings#clock()} is paused (head sought
+ * back, nothing held) until it is; the consumer keeps polling, so no backoff comes near
+ * {@code max.poll.interval.ms}. Attempts and the first failure are read from the headers: they
+ * survive restarts and rebalances. A RATE_LIMITED item is due when the forge said; the credential
+ * itself is paused by its {@link dev.forgebus.forge.CallGate}, not by the worker.
+ *
+ * <h2>What order remains</h2>
+ * Items of one repository that never failed are handled in partition order. A failed item may be
+ * overtaken by later items of its repository: handlers read the forge's current state and are
+ * idempotent, so correctness does not depend on that order (docs/architecture.md). Only when
+ * Kafka does not acknowledge what an attempt wrote does the lane seek back and wait (same
+ * attempt, redone after {@code backoff[0]}): the item cannot be moved anywhere then.
  *
  * <h2>Commits</h2>
  * At-least-once: an offset is committed only after its item is finished, that is after Kafka
- * acknowledged its DONE outcome, or its dead letter and then its DEAD_LETTER outcome. An item
+ * acknowledged its DONE outcome, its dead letter and then its DEAD_LETTER outcome, or its copy in
+ * a retry tier. An item
  * interrupted by {@link #close()}, a crash or a lost partition is redone by the next owner;
  * handlers are idempotent (SPEC 7).
  */

@@ -24,7 +24,7 @@ import dev.forgebus.common.kafka.TopicNames;
  * @param maxPollRecords   {@code max.poll.records}, and the bound on records fetched but not yet
  *                         handled across all partitions of this worker. Default {@value #DEFAULT_MAX_POLL_RECORDS}
  * @param maxPollInterval  {@code max.poll.interval.ms}. Handlers never run on the polling thread and
- *                         retries wait with the partition paused, so neither a slow handler nor a long
+ *                         retries wait in retry topics, their partitions paused, so neither a slow handler nor a long
  *                         backoff comes near it. Default 5 minutes (Kafka's)
  * @param concurrency      handler threads: items of different partitions handled at once (items of
  *                         one partition are always handled one after another). Default {@value #DEFAULT_CONCURRENCY}
