@@ -137,7 +137,7 @@ final class ForgebusProcess implements AutoCloseable {
         TopicNames topics = new TopicNames(config.kafka().topicPrefix());
         List<String> moduleIds = java.util.Arrays.stream(ModuleId.values()).map(ModuleId::id).toList();
         new TopicProvisioner(admin, config.kafka().partitions(), config.kafka().replicationFactor(), maxRecordBytes)
-                .ensure(TopicProvisioner.allTopics(topics, moduleIds), 30_000);
+                .ensure(TopicProvisioner.allTopics(topics, moduleIds, config.workers().backoff().size()), 30_000);
 
         PrometheusMeterRegistry registry = MetricsRegistry.create();
         this.registry = registry;

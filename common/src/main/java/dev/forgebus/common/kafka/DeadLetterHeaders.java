@@ -24,6 +24,12 @@ public final class DeadLetterHeaders {
     public static final String ORIGINAL_TOPIC = "original.topic";
     public static final String ORIGINAL_PARTITION = "original.partition";
     public static final String ORIGINAL_OFFSET = "original.offset";
+    /** On an item in a retry topic: attempts made so far, the first included. */
+    public static final String RETRY_ATTEMPT = "retry.attempt";
+    /** On an item in a retry topic: when its first attempt failed (ISO-8601). */
+    public static final String RETRY_FIRST_FAILED_AT = "retry.first-failed-at";
+    /** On an item in a retry topic: when it may be attempted again (ISO-8601). */
+    public static final String RETRY_DUE_AT = "retry.due-at";
     /** On a replayed work item: the id ({@code module:partition:offset}) of the dead letter it replays. */
     public static final String REPLAY_OF = "replay-of";
     /** On a replayed work item: how many times this item was replayed. */
@@ -31,16 +37,24 @@ public final class DeadLetterHeaders {
 
     private static final String ERROR_GROUP = "error.";
     private static final String ORIGINAL_GROUP = "original.";
+    private static final String RETRY_GROUP = "retry.";
 
     private DeadLetterHeaders() {
     }
 
     /**
-     * True for the headers a dead letter adds about its failure ({@code error.*}, {@code original.*}):
-     * what a replay strips before the item goes back to work.
+     * True for the headers a dead letter or a retry adds about its failure ({@code error.*},
+     * {@code original.*}, {@code retry.*}): what a replay strips before the item goes back to work,
+     * so a replayed item starts again at attempt 1.
      */
     public static boolean isFailureHeader(TopicNames topics, String headerName) {
-        return headerName.startsWith(topics.header(ERROR_GROUP)) || headerName.startsWith(topics.header(ORIGINAL_GROUP));
+        return headerName.startsWith(topics.header(ERROR_GROUP)) || headerName.startsWith(topics.header(ORIGINAL_GROUP))
+                || isRetryHeader(topics, headerName);
+    }
+
+    /** True for the {@code retry.*} headers, which only items in retry topics carry. */
+    public static boolean isRetryHeader(TopicNames topics, String headerName) {
+        return headerName.startsWith(topics.header(RETRY_GROUP));
     }
 
     /** The last value of header {@code <prefix>.<suffix>} as text. */

@@ -40,6 +40,19 @@ public record TopicNames(String prefix) {
         return prefix + ".work." + moduleId;
     }
 
+    /**
+     * Retry tier {@code tier} (0-based) of one module: items whose attempt failed and may be
+     * retried wait here until their {@code retry.due-at} ({@link DeadLetterHeaders#RETRY_DUE_AT}).
+     * Tier {@code n} holds the items waiting {@code workers.backoff[n]}, so within one tier FIFO
+     * order is due order; the last tier takes every later retry.
+     */
+    public String retry(String moduleId, int tier) {
+        if (tier < 0) {
+            throw new IllegalArgumentException("tier must not be negative, got " + tier);
+        }
+        return prefix + ".retry." + moduleId + "." + tier;
+    }
+
     /** Dead letters of one module. */
     public String deadLetters(String moduleId) {
         return prefix + ".dlq." + moduleId;

@@ -16,6 +16,8 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.forgebus.common.config.WorkersConfig;
+
 /**
  * Creates the topics of SPEC 5 when they are missing. Existing topics are left as they are:
  * an operator may have tuned them, and changing partition counts would reorder keys.
@@ -39,8 +41,19 @@ public final class TopicProvisioner {
         this.maxMessageBytes = maxMessageBytes;
     }
 
-    /** Every topic name of SPEC 5 for the given module ids. */
+    /**
+     * Every topic name of SPEC 5 for the given module ids, with as many retry tiers per module as
+     * the default {@code workers.backoff} has entries.
+     */
     public static List<String> allTopics(TopicNames names, List<String> moduleIds) {
+        return allTopics(names, moduleIds, WorkersConfig.DEFAULT_BACKOFF.size());
+    }
+
+    /**
+     * Every topic name of SPEC 5 for the given module ids, with {@code retryTiers} retry topics per
+     * module (one per entry of {@code workers.backoff}, at least one).
+     */
+    public static List<String> allTopics(TopicNames names, List<String> moduleIds, int retryTiers) {
         List<String> topics = new ArrayList<>();
         topics.add(names.raw());
         topics.add(names.events());
@@ -51,6 +64,9 @@ public final class TopicProvisioner {
         for (String module : moduleIds) {
             topics.add(names.work(module));
             topics.add(names.deadLetters(module));
+            for (int tier = 0; tier < Math.max(1, retryTiers); tier++) {
+                topics.add(names.retry(module, tier));
+            }
         }
         return topics;
     }

@@ -23,8 +23,8 @@ public sealed interface Decision {
     }
 
     /**
-     * The attempt failed and may be retried after {@code delay}: pause the partition, seek back to
-     * the item, resume when {@code delay} has passed. Nothing is committed.
+     * The attempt failed and may be retried after {@code delay}: move the item to its retry tier,
+     * due {@code delay} from now, and commit its offset once Kafka acknowledged the move.
      */
     record RetryAfter(Duration delay, Failure failure) implements Decision {
         public RetryAfter {

@@ -63,7 +63,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Runs one module: consumer group {@code <topic_prefix>.<module id>} on {@code work.<module>}
- * (SPEC 7.1, the rate-limited work queue).
+ * (SPEC 7.1, the rate-limited work queue) and on its retry tiers {@code retry.<module>.<n>}.
  *
  * <h2>Threads</h2>
  * One polling thread owns the Kafka consumer: it polls, pauses and resumes partitions, seeks and
@@ -72,21 +72,35 @@ import io.micrometer.core.instrument.MeterRegistry;
  * consumer from polling, and {@code max.poll.interval.ms} is about this loop, not about the work.
  *
  * <h2>Order and bounds</h2>
- * Each assigned partition is a lane: records fetched for it wait in the lane and go to a handler
- * one at a time, in offset order. A partition is paused while its lane holds or handles anything,
+ * Each assigned partition (of the work topic or of a retry tier) is a lane: records fetched for it
+ * wait in the lane and go to a handler one at a time, in offset order. A partition is paused while its lane holds or handles anything,
  * and every partition is paused while the lanes together hold {@code max.poll.records} records:
  * at most one item per partition in flight, a bounded number fetched.
  *
  * <h2>Retries</h2>
- * A failed attempt that may be retried ({@link RetryPolicy}) drops what the lane fetched after
- * the item, seeks the partition back to the item and keeps it paused until the retry is due by
- * {@link WorkerSettings#clock()}; other partitions keep flowing and the consumer keeps polling.
- * Attempts are counted in memory: after a restart or a rebalance an item starts again at
- * attempt 1 (it is never lost, and the next owner has its own budget of attempts).
+ * Retries never block a partition of the work topic. A failed attempt that may be retried
+ * ({@link RetryPolicy}) writes the item (same key, value, headers) to the retry tier of its
+ * attempt, {@code retry.<module>.<n>} for {@code backoff[n]} (the last tier takes every later
+ * retry), with {@code retry.attempt}, {@code retry.first-failed-at}, {@code retry.due-at} and
+ * {@code original.*} headers; once Kafka acknowledged it, the item's offset is finished and the
+ * lane goes on with the next record at once. Within a tier every item waits the same delay, so a
+ * tier partition whose head is not due by {@link WorkerSettings#clock()} is paused (head sought
+ * back, nothing held) until it is; the consumer keeps polling, so no backoff comes near
+ * {@code max.poll.interval.ms}. Attempts and the first failure are read from the headers: they
+ * survive restarts and rebalances. A RATE_LIMITED item is due when the forge said; the credential
+ * itself is paused by its {@link dev.forgebus.forge.CallGate}, not by the worker.
+ *
+ * <h2>What order remains</h2>
+ * Items of one repository that never failed are handled in partition order. A failed item may be
+ * overtaken by later items of its repository: handlers read the forge's current state and are
+ * idempotent, so correctness does not depend on that order (docs/architecture.md). Only when
+ * Kafka does not acknowledge what an attempt wrote does the lane seek back and wait (same
+ * attempt, redone after {@code backoff[0]}): the item cannot be moved anywhere then.
  *
  * <h2>Commits</h2>
  * At-least-once: an offset is committed only after its item is finished, that is after Kafka
- * acknowledged its DONE outcome, or its dead letter and then its DEAD_LETTER outcome. An item
+ * acknowledged its DONE outcome, its dead letter and then its DEAD_LETTER outcome, or its copy in
+ * a retry tier. An item
  * interrupted by {@link #close()}, a crash or a lost partition is redone by the next owner;
  * handlers are idempotent (SPEC 7).
  */
@@ -100,6 +114,8 @@ public final class ModuleWorker implements AutoCloseable {
     private final ModuleId module;
     private final TopicNames topics;
     private final String workTopic;
+    /** Retry tier n holds the items waiting {@code backoff[n]}; the last tier takes every later retry. */
+    private final List<String> retryTopics;
     private final RetryPolicy policy;
     private final WorkerMetrics metrics;
     private final KafkaConsumer<byte[], byte[]> consumer;
@@ -125,6 +141,8 @@ public final class ModuleWorker implements AutoCloseable {
         this.module = handler.module();
         this.topics = settings.topics();
         this.workTopic = topics.work(module.id());
+        this.retryTopics = java.util.stream.IntStream.range(0, settings.retryTiers())
+                .mapToObj(tier -> topics.retry(module.id(), tier)).toList();
         this.policy = settings.retryPolicy();
         String clientId = "forgebus-worker-" + module.id() + "-" + INSTANCES.incrementAndGet();
         this.consumer = new KafkaConsumer<>(consumerProperties(settings, module, clientId));
@@ -207,7 +225,10 @@ public final class ModuleWorker implements AutoCloseable {
 
     private void pollLoop() {
         try {
-            consumer.subscribe(List.of(workTopic), new Rebalance());
+            List<String> subscribed = new java.util.ArrayList<>();
+            subscribed.add(workTopic);
+            subscribed.addAll(retryTopics);
+            consumer.subscribe(subscribed, new Rebalance());
             while (running) {
                 applyCompletions();
                 commitFinished();
@@ -246,19 +267,24 @@ public final class ModuleWorker implements AutoCloseable {
             if (lane.inFlight != null || lane.buffered.isEmpty() || lane.waiting(now)) {
                 continue;
             }
-            ConsumerRecord<byte[], byte[]> record = lane.buffered.pollFirst();
-            int attempt = 1;
-            Instant firstFailedAt = null;
-            if (lane.retry != null && lane.retry.offset() == record.offset()) {
-                attempt = lane.retry.attemptsMade() + 1;
-                firstFailedAt = lane.retry.firstFailedAt();
-            } else {
-                lane.retry = null;
+            ConsumerRecord<byte[], byte[]> head = lane.buffered.peekFirst();
+            Optional<Instant> due = instantHeader(head, DeadLetterHeaders.RETRY_DUE_AT);
+            if (due.isPresent() && now.isBefore(due.get())) {
+                // Not due yet: so is everything behind it in this tier (one delay per tier). Wait
+                // paused, holding nothing, and fetch the item again when it is due.
+                lane.waitUntil = due.get();
+                lane.buffered.clear();
+                consumer.seek(lane.partition, head.offset());
+                continue;
             }
-            int thisAttempt = attempt;
-            Instant first = firstFailedAt;
+            lane.waitUntil = null;
+            ConsumerRecord<byte[], byte[]> record = lane.buffered.pollFirst();
+            // Attempts made and the first failure travel with the item (retry.* headers), so they
+            // survive restarts and rebalances.
+            int attempt = intHeader(record, DeadLetterHeaders.RETRY_ATTEMPT).orElse(0) + 1;
+            Instant first = instantHeader(record, DeadLetterHeaders.RETRY_FIRST_FAILED_AT).orElse(null);
             try {
-                lane.inFlight = handlers.submit(() -> attempt(lane, record, thisAttempt, first));
+                lane.inFlight = handlers.submit(() -> attempt(lane, record, attempt, first));
             } catch (RejectedExecutionException e) {
                 lane.buffered.addFirst(record); // closing
                 return;
@@ -294,7 +320,7 @@ public final class ModuleWorker implements AutoCloseable {
         Instant now = settings.clock().instant();
         for (Lane lane : lanes.values()) {
             if (lane.waiting(now)) {
-                Duration untilDue = Duration.between(now, lane.retry.dueAt());
+                Duration untilDue = Duration.between(now, lane.waitUntil);
                 if (untilDue.compareTo(timeout) < 0) {
                     timeout = untilDue;
                 }
@@ -344,11 +370,11 @@ public final class ModuleWorker implements AutoCloseable {
         lane.inFlight = null;
         switch (completion) {
             case Completion.Finished f -> {
-                lane.retry = null;
+                lane.waitUntil = null;
                 toCommit.put(lane.partition, new OffsetAndMetadata(f.offset() + 1));
             }
-            case Completion.Retry r -> {
-                lane.retry = new PendingRetry(r.offset(), r.attemptsMade(), r.firstFailedAt(), r.dueAt());
+            case Completion.Redo r -> {
+                lane.waitUntil = r.dueAt();
                 lane.buffered.clear();
                 consumer.seek(lane.partition, r.offset());
             }
@@ -519,10 +545,12 @@ public final class ModuleWorker implements AutoCloseable {
                 }
                 case Decision.RetryAfter retry -> {
                     metrics.failed(retry.failure().errorClass());
+                    String tier = publishRetry(record, attempt, firstFailure, now.plus(retry.delay()));
                     metrics.retry();
-                    LOG.info("worker {}: item {} attempt {}/{} failed ({}); retry in {}", module.id(), idOf(record), attempt,
-                            policy.maxAttempts(), retry.failure().reason(), retry.delay());
-                    return new Completion.Retry(lane, record.offset(), attempt, firstFailure, now.plus(retry.delay()));
+                    LOG.info("worker {}: item {} attempt {}/{} failed ({}); retry in {} from {}", module.id(), idOf(record), attempt,
+                            policy.maxAttempts(), retry.failure().reason(), retry.delay(), tier);
+                    // The item now lives in its retry topic: this offset is finished.
+                    return new Completion.Finished(lane, record.offset());
                 }
                 case Decision.DeadLetter dead -> {
                     metrics.failed(dead.failure().errorClass());
@@ -544,7 +572,7 @@ public final class ModuleWorker implements AutoCloseable {
             Duration wait = policy.backoffBefore(1);
             LOG.warn("worker {}: item {} could not be published ({}); redoing it in {}", module.id(), idOf(record),
                     e.getCause() != null ? e.getCause().toString() : e.toString(), wait);
-            return new Completion.Retry(lane, record.offset(), attempt - 1, firstFailedAt, now.plus(wait));
+            return new Completion.Redo(lane, record.offset(), now.plus(wait));
         }
     }
 
@@ -584,15 +612,68 @@ public final class ModuleWorker implements AutoCloseable {
     /** Writes the dead letter and returns where Kafka put it: its partition and offset make its id. */
     private RecordMetadata publishDeadLetter(ConsumerRecord<byte[], byte[]> record, Failure failure, int attempts, Instant firstFailedAt)
             throws ExecutionException, InterruptedException {
-        Headers headers = new RecordHeaders(record.headers().toArray());
+        Headers headers = withoutRetryHeaders(record);
         DeadLetterHeaders.put(headers, topics, DeadLetterHeaders.ERROR_CLASS, failure.errorClass());
         DeadLetterHeaders.put(headers, topics, DeadLetterHeaders.ERROR_MESSAGE, failure.message());
         DeadLetterHeaders.put(headers, topics, DeadLetterHeaders.ERROR_ATTEMPTS, Integer.toString(attempts));
         DeadLetterHeaders.put(headers, topics, DeadLetterHeaders.ERROR_FIRST_FAILED_AT, firstFailedAt.toString());
+        putOriginal(headers, record);
+        return producer.send(new ProducerRecord<>(topics.deadLetters(module.id()), null, null, record.key(), record.value(), headers)).get();
+    }
+
+    /**
+     * Moves a failed item to the retry tier of attempt {@code attemptsMade} (same key, value and
+     * headers, plus {@code retry.*} and, from its first failure on, {@code original.*}); returns the
+     * tier's topic once Kafka acknowledged it. The tier's partition is the record's own, so items
+     * of one repository stay together.
+     */
+    private String publishRetry(ConsumerRecord<byte[], byte[]> record, int attemptsMade, Instant firstFailedAt, Instant dueAt)
+            throws ExecutionException, InterruptedException {
+        Headers headers = new RecordHeaders(record.headers().toArray());
+        DeadLetterHeaders.put(headers, topics, DeadLetterHeaders.RETRY_ATTEMPT, Integer.toString(attemptsMade));
+        DeadLetterHeaders.put(headers, topics, DeadLetterHeaders.RETRY_FIRST_FAILED_AT, firstFailedAt.toString());
+        DeadLetterHeaders.put(headers, topics, DeadLetterHeaders.RETRY_DUE_AT, dueAt.toString());
+        putOriginal(headers, record);
+        String tier = retryTopics.get(Math.min(Math.max(attemptsMade, 1), retryTopics.size()) - 1);
+        producer.send(new ProducerRecord<>(tier, null, null, record.key(), record.value(), headers)).get();
+        return tier;
+    }
+
+    /** Where the item was first read from work: kept as it is when it already says (a retried item). */
+    private void putOriginal(Headers headers, ConsumerRecord<byte[], byte[]> record) {
+        if (DeadLetterHeaders.text(record.headers(), topics, DeadLetterHeaders.RETRY_ATTEMPT).isPresent()
+                && DeadLetterHeaders.text(record.headers(), topics, DeadLetterHeaders.ORIGINAL_TOPIC).isPresent()) {
+            return;
+        }
         DeadLetterHeaders.put(headers, topics, DeadLetterHeaders.ORIGINAL_TOPIC, record.topic());
         DeadLetterHeaders.put(headers, topics, DeadLetterHeaders.ORIGINAL_PARTITION, Integer.toString(record.partition()));
         DeadLetterHeaders.put(headers, topics, DeadLetterHeaders.ORIGINAL_OFFSET, Long.toString(record.offset()));
-        return producer.send(new ProducerRecord<>(topics.deadLetters(module.id()), null, null, record.key(), record.value(), headers)).get();
+    }
+
+    private Headers withoutRetryHeaders(ConsumerRecord<byte[], byte[]> record) {
+        Headers headers = new RecordHeaders();
+        for (var header : record.headers()) {
+            if (!DeadLetterHeaders.isRetryHeader(topics, header.key())) {
+                headers.add(header);
+            }
+        }
+        return headers;
+    }
+
+    private Optional<Integer> intHeader(ConsumerRecord<byte[], byte[]> record, String suffix) {
+        try {
+            return DeadLetterHeaders.text(record.headers(), topics, suffix).map(v -> Math.max(0, Integer.parseInt(v.trim())));
+        } catch (NumberFormatException e) {
+            return Optional.empty(); // a damaged counter restarts at attempt 1 rather than losing the item
+        }
+    }
+
+    private Optional<Instant> instantHeader(ConsumerRecord<byte[], byte[]> record, String suffix) {
+        try {
+            return DeadLetterHeaders.text(record.headers(), topics, suffix).map(v -> Instant.parse(v.trim()));
+        } catch (java.time.format.DateTimeParseException e) {
+            return Optional.empty(); // an unreadable due time is due now
+        }
     }
 
     private void publishOutcome(ConsumerRecord<byte[], byte[]> record, Optional<EventEnvelope> item, WorkOutcome.Status status,
@@ -625,24 +706,24 @@ public final class ModuleWorker implements AutoCloseable {
 
     // ---------------------------------------------------------------- state
 
-    /** One assigned partition: what was fetched and not yet handled, the item in flight, a pending retry. */
+    /**
+     * One assigned partition (of the work topic or of a retry tier): what was fetched and not yet
+     * handled, the item in flight, and until when the partition waits paused (a retry tier whose
+     * head is not due, or an item Kafka did not acknowledge).
+     */
     private static final class Lane {
         final TopicPartition partition;
         final ArrayDeque<ConsumerRecord<byte[], byte[]>> buffered = new ArrayDeque<>();
         Future<?> inFlight;
-        PendingRetry retry;
+        Instant waitUntil;
 
         Lane(TopicPartition partition) {
             this.partition = partition;
         }
 
         boolean waiting(Instant now) {
-            return retry != null && inFlight == null && now.isBefore(retry.dueAt());
+            return waitUntil != null && inFlight == null && now.isBefore(waitUntil);
         }
-    }
-
-    /** The item at {@code offset} failed {@code attemptsMade} times and is retried at {@code dueAt}. */
-    private record PendingRetry(long offset, int attemptsMade, Instant firstFailedAt, Instant dueAt) {
     }
 
     /** What a handler thread reports to the polling thread about one item. */
@@ -651,12 +732,12 @@ public final class ModuleWorker implements AutoCloseable {
 
         long offset();
 
-        /** Done or dead-lettered, acknowledged by Kafka: commit {@code offset + 1}. */
+        /** Done, dead-lettered or moved to a retry tier, acknowledged by Kafka: commit {@code offset + 1}. */
         record Finished(Lane lane, long offset) implements Completion {
         }
 
-        /** Failed; seek back and retry at {@code dueAt}. */
-        record Retry(Lane lane, long offset, int attemptsMade, Instant firstFailedAt, Instant dueAt) implements Completion {
+        /** Kafka did not acknowledge what the attempt wrote: seek back and redo the item at {@code dueAt}. */
+        record Redo(Lane lane, long offset, Instant dueAt) implements Completion {
         }
 
         /** Interrupted (closing, revoked): nothing to commit. */

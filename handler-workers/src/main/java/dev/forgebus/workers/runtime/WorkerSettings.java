@@ -24,7 +24,7 @@ import dev.forgebus.common.kafka.TopicNames;
  * @param maxPollRecords   {@code max.poll.records}, and the bound on records fetched but not yet
  *                         handled across all partitions of this worker. Default {@value #DEFAULT_MAX_POLL_RECORDS}
  * @param maxPollInterval  {@code max.poll.interval.ms}. Handlers never run on the polling thread and
- *                         retries wait with the partition paused, so neither a slow handler nor a long
+ *                         retries wait in retry topics, their partitions paused, so neither a slow handler nor a long
  *                         backoff comes near it. Default 5 minutes (Kafka's)
  * @param concurrency      handler threads: items of different partitions handled at once (items of
  *                         one partition are always handled one after another). Default {@value #DEFAULT_CONCURRENCY}
@@ -92,6 +92,11 @@ public record WorkerSettings(String bootstrapServers, TopicNames topics, int max
     /** The consumer group of a module: {@code <topic_prefix>.<module id>}. */
     public String groupId(ModuleId module) {
         return topics.prefix() + "." + module.id();
+    }
+
+    /** Retry topics per module: one per {@code backoff} entry, at least one (SPEC 5, {@code <prefix>.retry.<module>.<n>}). */
+    public int retryTiers() {
+        return Math.max(1, backoff.size());
     }
 
     public RetryPolicy retryPolicy() {

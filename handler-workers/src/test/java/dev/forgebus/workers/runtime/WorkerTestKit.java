@@ -46,6 +46,8 @@ import dev.forgebus.common.kafka.TopicProvisioner;
  */
 public final class WorkerTestKit implements AutoCloseable {
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
+    /** Retry tiers provisioned: enough for every backoff list the tests use. */
+    static final int RETRY_TIERS = 3;
 
     public final String bootstrap;
     public final TopicNames topics;
@@ -80,7 +82,7 @@ public final class WorkerTestKit implements AutoCloseable {
      * so the kit retries until every partition has a leader.
      */
     private void provision() {
-        List<String> names = TopicProvisioner.allTopics(topics, List.of(module.id()));
+        List<String> names = TopicProvisioner.allTopics(topics, List.of(module.id()), RETRY_TIERS);
         var provisioner = new TopicProvisioner(admin, partitions, (short) 1, WorkerSettings.DEFAULT_MAX_RECORD_BYTES);
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
             provisioner.ensure(names, 10_000);
@@ -113,7 +115,12 @@ public final class WorkerTestKit implements AutoCloseable {
 
     /** Sends a work item for {@code deliveryId} to {@code partition} with the raw headers and {@code extraHeaders}. */
     public RecordMetadata send(int partition, String deliveryId, Map<String, String> extraHeaders) {
-        EventEnvelope item = envelope(deliveryId, "Org", "repo");
+        return sendFor(partition, deliveryId, "repo", extraHeaders);
+    }
+
+    /** Sends a work item of repository {@code Org/<repo>} to {@code partition}. */
+    public RecordMetadata sendFor(int partition, String deliveryId, String repo, Map<String, String> extraHeaders) {
+        EventEnvelope item = envelope(deliveryId, "Org", repo);
         var headers = new RecordHeaders();
         headers.add(topics.header("forge"), bytes("gh"));
         headers.add(topics.header("forge-type"), bytes("github"));
@@ -160,11 +167,16 @@ public final class WorkerTestKit implements AutoCloseable {
 
     /** The module group's committed offset of {@code partition} of the work topic, -1 when none. */
     public long committed(int partition) {
+        return committed(topics.work(module.id()), partition);
+    }
+
+    /** The module group's committed offset of {@code partition} of {@code topic}, -1 when none. */
+    public long committed(String topic, int partition) {
         try {
             Map<TopicPartition, OffsetAndMetadata> offsets = admin
                     .listConsumerGroupOffsets(topics.prefix() + "." + module.id())
                     .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
-            OffsetAndMetadata o = offsets.get(new TopicPartition(topics.work(module.id()), partition));
+            OffsetAndMetadata o = offsets.get(new TopicPartition(topic, partition));
             return o == null ? -1 : o.offset();
         } catch (InterruptedException | ExecutionException | TimeoutException e) {
             throw new IllegalStateException(e);

@@ -1,0 +1,28 @@
+package dev.forgebus.common.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+class RetryTopicsTest {
+    private final TopicNames topics = new TopicNames("forgebus");
+
+    @Test
+    void every_module_gets_one_retry_topic_per_backoff_entry_and_at_least_one() {
+        assertThat(TopicProvisioner.allTopics(topics, List.of("triage"), 2))
+                .contains("forgebus.work.triage", "forgebus.retry.triage.0", "forgebus.retry.triage.1")
+                .doesNotContain("forgebus.retry.triage.2");
+        assertThat(TopicProvisioner.allTopics(topics, List.of("triage"), 0)).contains("forgebus.retry.triage.0");
+        assertThatThrownBy(() -> topics.retry("triage", -1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void a_replay_strips_the_retry_headers_so_a_replayed_item_starts_at_attempt_one() {
+        assertThat(DeadLetterHeaders.isFailureHeader(topics, "forgebus.retry.attempt")).isTrue();
+        assertThat(DeadLetterHeaders.isFailureHeader(topics, "forgebus.retry.due-at")).isTrue();
+        assertThat(DeadLetterHeaders.isFailureHeader(topics, "forgebus.delivery-id")).isFalse();
+    }
+}
