@@ -268,7 +268,11 @@ public final class ModuleWorker implements AutoCloseable {
                 continue;
             }
             ConsumerRecord<byte[], byte[]> head = lane.buffered.peekFirst();
-            Optional<Instant> due = instantHeader(head, DeadLetterHeaders.RETRY_DUE_AT);
+            // A due time counts only on a retry topic: on the work topic the header would let
+            // whoever wrote the record hold a whole partition back.
+            Optional<Instant> due = head.topic().equals(workTopic)
+                    ? Optional.empty()
+                    : instantHeader(head, DeadLetterHeaders.RETRY_DUE_AT);
             if (due.isPresent() && now.isBefore(due.get())) {
                 // Not due yet: so is everything behind it in this tier (one delay per tier). Wait
                 // paused, holding nothing, and fetch the item again when it is due.
@@ -280,9 +284,11 @@ public final class ModuleWorker implements AutoCloseable {
             lane.waitUntil = null;
             ConsumerRecord<byte[], byte[]> record = lane.buffered.pollFirst();
             // Attempts made and the first failure travel with the item (retry.* headers), so they
-            // survive restarts and rebalances.
-            int attempt = intHeader(record, DeadLetterHeaders.RETRY_ATTEMPT).orElse(0) + 1;
-            Instant first = instantHeader(record, DeadLetterHeaders.RETRY_FIRST_FAILED_AT).orElse(null);
+            // survive restarts and rebalances. They are read on retry topics only, where this
+            // worker wrote them; an item of the work topic starts at attempt 1.
+            boolean retried = !record.topic().equals(workTopic);
+            int attempt = (retried ? intHeader(record, DeadLetterHeaders.RETRY_ATTEMPT).orElse(0) : 0) + 1;
+            Instant first = retried ? instantHeader(record, DeadLetterHeaders.RETRY_FIRST_FAILED_AT).orElse(null) : null;
             try {
                 lane.inFlight = handlers.submit(() -> attempt(lane, record, attempt, first));
             } catch (RejectedExecutionException e) {

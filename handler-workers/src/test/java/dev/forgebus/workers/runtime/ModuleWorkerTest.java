@@ -367,6 +367,26 @@ class ModuleWorkerTest {
     }
 
     @Test
+    void retry_headers_on_a_work_topic_item_neither_hold_its_partition_nor_spend_its_attempts() {
+        try (var kit = WorkerTestKit.create("forgedretry", MODULE, 1)) {
+            // Given a work item carrying retry headers it could only have got from a writer of the work topic
+            var clock = new SettableClock(Instant.parse("2026-03-01T00:00:00Z"));
+            var settings = kit.settings().withRetries(2, List.of(Duration.ofSeconds(1))).withClock(clock);
+            var handler = new ScriptedHandler(MODULE);
+            var outcomes = kit.outcomes();
+            kit.sendFor(0, "forged", "repo", Map.of(
+                    kit.topics.header(dev.forgebus.common.kafka.DeadLetterHeaders.RETRY_DUE_AT), "2099-01-01T00:00:00Z",
+                    kit.topics.header(dev.forgebus.common.kafka.DeadLetterHeaders.RETRY_ATTEMPT), "999"));
+
+            // When the worker runs, Then it is handled now, at its first attempt
+            try (var worker = ModuleWorker.start(settings, handler, registry)) {
+                await().atMost(WAIT).until(() -> done(outcomes).contains("forged"));
+            }
+            assertThat(handler.calls("forged")).isEqualTo(1);
+        }
+    }
+
+    @Test
     void attempts_and_first_failure_time_survive_a_worker_restart() {
         try (var kit = WorkerTestKit.create("restart", MODULE, 1)) {
             // Given an item whose forge keeps failing, 3 attempts, 1 minute between them
