@@ -37,6 +37,7 @@ import dev.forgebus.app.admin.DeliveryTraceIndex;
 import dev.forgebus.forge.DefaultForgeClients;
 import dev.forgebus.dedup.DedupStreams;
 import dev.forgebus.gateway.Gateway;
+import dev.forgebus.workers.HandlerServices;
 import dev.forgebus.workers.ModuleHandler;
 import dev.forgebus.workers.dlq.DeadLetters;
 import dev.forgebus.workers.runtime.ModuleWorker;
@@ -208,11 +209,12 @@ final class ForgebusProcess implements AutoCloseable {
                               List<ReadinessCheck> checks, List<LivenessCheck> liveness) {
         DefaultForgeClients clients = forgeClients(registry);
         WorkerSettings settings = WorkerSettings.of(bootstrap, config);
-        for (ModuleHandler handler : Handlers.all(source, clients)) {
+        HandlerServices services = Handlers.services(source, clients);
+        for (ModuleHandler handler : Handlers.all(services)) {
             if (!modules.isEmpty() && !modules.contains(handler.module())) {
                 continue;
             }
-            ModuleWorker worker = ModuleWorker.start(settings, handler, registry);
+            ModuleWorker worker = ModuleWorker.start(settings, handler, services, registry);
             toClose.push(worker);
             String name = handler.module().id();
             checks.add(ReadinessCheck.of("worker " + name,

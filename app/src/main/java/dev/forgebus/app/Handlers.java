@@ -5,6 +5,7 @@ import java.util.function.Supplier;
 
 import dev.forgebus.common.config.ForgebusConfig;
 import dev.forgebus.forge.ForgeClients;
+import dev.forgebus.workers.HandlerServices;
 import dev.forgebus.workers.ModuleHandler;
 import dev.forgebus.workers.settings.OpsFileWatch;
 import dev.forgebus.workers.settings.RepoSettingsSource;
@@ -25,12 +26,20 @@ final class Handlers {
     }
 
     /**
-     * The handlers share one {@link RepoSettingsSource} (the {@code .ops.yaml} cache), and each is
-     * wrapped so that a push it receives touching that file refreshes it for all of them.
+     * What every handler's context is made from: the forge clients and one {@link RepoSettingsSource}
+     * (the {@code .ops.yaml} cache) shared by all modules of the process.
      */
-    static List<ModuleHandler> all(Supplier<ForgebusConfig> configs, ForgeClients clients) {
-        RepoSettingsSource settings = new RepoSettingsSource(configs, clients);
-        return List.<ModuleHandler>of(new TriageHandler(settings, clients)).stream()
+    static HandlerServices services(Supplier<ForgebusConfig> configs, ForgeClients clients) {
+        return new HandlerServices(clients, new RepoSettingsSource(configs, clients));
+    }
+
+    /**
+     * Every handler, each wrapped so that a push it receives touching {@code .ops.yaml} refreshes
+     * the file in {@code services}' cache for all of them.
+     */
+    static List<ModuleHandler> all(HandlerServices services) {
+        RepoSettingsSource settings = services.settings();
+        return List.<ModuleHandler>of(new TriageHandler()).stream()
                 .<ModuleHandler>map(handler -> new OpsFileWatch(handler, settings))
                 .toList();
     }

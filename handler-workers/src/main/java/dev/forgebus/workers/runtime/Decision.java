@@ -36,6 +36,21 @@ public sealed interface Decision {
         }
     }
 
+    /**
+     * The handler asked to see the item again after {@code delay} (no failure, no attempt spent):
+     * move it to the retry tier for that delay, due {@code delay} from now, and commit its offset
+     * once Kafka acknowledged the move.
+     */
+    record Recheck(Duration delay, String reason) implements Decision {
+        public Recheck {
+            Objects.requireNonNull(delay, "delay");
+            Objects.requireNonNull(reason, "reason");
+            if (delay.isNegative()) {
+                throw new IllegalArgumentException("delay must not be negative: " + delay);
+            }
+        }
+    }
+
     /** Retrying cannot help, or attempts are spent: dead letter, DEAD_LETTER outcome, commit. */
     record DeadLetter(Failure failure) implements Decision {
         public DeadLetter {

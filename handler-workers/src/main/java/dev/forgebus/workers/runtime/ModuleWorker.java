@@ -58,7 +58,11 @@ import dev.forgebus.common.kafka.DeadLetterHeaders;
 import dev.forgebus.common.kafka.RawRecordHeaders;
 import dev.forgebus.common.kafka.TopicNames;
 import dev.forgebus.forge.ForgeCallException;
+import dev.forgebus.workers.HandlerContext;
+import dev.forgebus.workers.HandlerServices;
 import dev.forgebus.workers.ModuleHandler;
+import dev.forgebus.workers.Result;
+import dev.forgebus.workers.WorkItem;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
@@ -90,6 +94,18 @@ import io.micrometer.core.instrument.MeterRegistry;
  * survive restarts and rebalances. A RATE_LIMITED item is due when the forge said; the credential
  * itself is paused by its {@link dev.forgebus.forge.CallGate}, not by the worker.
  *
+ * <h2>Re-checks</h2>
+ * A handler answering {@link Result.RecheckAfter RecheckAfter(d)} is not finished: the item is
+ * written to the retry tier whose delay is the largest not above {@code d} (the first when
+ * {@code d} is shorter than all), due at now + {@code d}, with {@code recheck.count} one higher and
+ * {@code recheck.reason}; no attempt is spent ({@code retry.attempt} stays what it was). Then its
+ * offset is finished like a retry's. When due, the handler gets it again with
+ * {@link WorkItem#isRecheck()}. No outcome is written for a re-check: the item's DONE or
+ * DEAD_LETTER comes when it finishes. After {@link #MAX_RECHECKS} re-checks the next request is
+ * answered with DONE, note "re-check limit reached", so a handler bug cannot loop forever; a delay
+ * above {@link #MAX_RECHECK_DELAY} is cut to it. A re-check whose delay exceeds its tier's holds
+ * the items behind it in that tier partition until it is due (one head-of-line pause per tier).
+ *
  * <h2>What order remains</h2>
  * Items of one repository that never failed are handled in partition order. A failed item may be
  * overtaken by later items of its repository: handlers read the forge's current state and are
@@ -108,9 +124,18 @@ public final class ModuleWorker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModuleWorker.class);
     private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(10);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
+    /** Re-checks one item may ask for; the next request finishes it (a handler bug must not loop forever). */
+    public static final int MAX_RECHECKS = 100;
+    /** The longest re-check delay: a longer one is cut to it (it would hold its tier partition that long). */
+    public static final Duration MAX_RECHECK_DELAY = Duration.ofHours(24);
+    /** Header suffix: re-checks the item has had so far (read on retry topics only). */
+    public static final String RECHECK_COUNT = "recheck.count";
+    /** Header suffix: why the handler asked for the pending re-check; present only on an item waiting for one. */
+    public static final String RECHECK_REASON = "recheck.reason";
 
     private final WorkerSettings settings;
     private final ModuleHandler handler;
+    private final HandlerServices services;
     private final ModuleId module;
     private final TopicNames topics;
     private final String workTopic;
@@ -135,9 +160,10 @@ public final class ModuleWorker implements AutoCloseable {
     private final Map<TopicPartition, Lane> lanes = new HashMap<>();
     private final Map<TopicPartition, OffsetAndMetadata> toCommit = new HashMap<>();
 
-    private ModuleWorker(WorkerSettings settings, ModuleHandler handler, MeterRegistry registry) {
+    private ModuleWorker(WorkerSettings settings, ModuleHandler handler, HandlerServices services, MeterRegistry registry) {
         this.settings = settings;
         this.handler = handler;
+        this.services = java.util.Objects.requireNonNull(services, "services");
         this.module = handler.module();
         this.topics = settings.topics();
         this.workTopic = topics.work(module.id());
@@ -166,10 +192,11 @@ public final class ModuleWorker implements AutoCloseable {
 
     /**
      * Starts a worker for {@code handler.module()}. The topics must exist (the app provisions them
-     * at start). Returns at once; partitions are assigned in the background.
+     * at start). Returns at once; partitions are assigned in the background. Each item's
+     * {@link HandlerContext} is made from {@code services}.
      */
-    public static ModuleWorker start(WorkerSettings settings, ModuleHandler handler, MeterRegistry registry) {
-        ModuleWorker worker = new ModuleWorker(settings, handler, registry);
+    public static ModuleWorker start(WorkerSettings settings, ModuleHandler handler, HandlerServices services, MeterRegistry registry) {
+        ModuleWorker worker = new ModuleWorker(settings, handler, services, registry);
         worker.polling = true;
         worker.pollThread.start();
         return worker;
@@ -289,8 +316,10 @@ public final class ModuleWorker implements AutoCloseable {
             boolean retried = !record.topic().equals(workTopic);
             int attempt = (retried ? intHeader(record, DeadLetterHeaders.RETRY_ATTEMPT).orElse(0) : 0) + 1;
             Instant first = retried ? instantHeader(record, DeadLetterHeaders.RETRY_FIRST_FAILED_AT).orElse(null) : null;
+            int rechecks = retried ? intHeader(record, RECHECK_COUNT).orElse(0) : 0;
+            boolean recheck = retried && DeadLetterHeaders.text(record.headers(), topics, RECHECK_REASON).isPresent();
             try {
-                lane.inFlight = handlers.submit(() -> attempt(lane, record, attempt, first));
+                lane.inFlight = handlers.submit(() -> attempt(lane, record, new Delivery(attempt, first, recheck, rechecks)));
             } catch (RejectedExecutionException e) {
                 lane.buffered.addFirst(record); // closing
                 return;
@@ -516,13 +545,13 @@ public final class ModuleWorker implements AutoCloseable {
     // ---------------------------------------------------------------- handler threads
 
     /** One attempt at one item, on a handler thread; always reports a completion. */
-    private void attempt(Lane lane, ConsumerRecord<byte[], byte[]> record, int attempt, Instant firstFailedAt) {
+    private void attempt(Lane lane, ConsumerRecord<byte[], byte[]> record, Delivery delivery) {
         Completion completion = new Completion.Abandoned(lane, record.offset());
         try {
             if (!running) {
                 return; // closing: an item that has not started is left for the next owner
             }
-            completion = process(lane, record, attempt, firstFailedAt);
+            completion = process(lane, record, delivery);
         } catch (InterruptedException e) {
             LOG.info("worker {}: item {} abandoned (interrupted); it will be redone", module.id(), idOf(record));
         } catch (Throwable t) {
@@ -536,12 +565,13 @@ public final class ModuleWorker implements AutoCloseable {
         }
     }
 
-    private Completion process(Lane lane, ConsumerRecord<byte[], byte[]> record, int attempt, Instant firstFailedAt)
+    private Completion process(Lane lane, ConsumerRecord<byte[], byte[]> record, Delivery delivery)
             throws InterruptedException {
+        int attempt = delivery.attempt();
         Optional<EventEnvelope> item = read(record);
-        Decision decision = item.isPresent() ? handle(item.get(), attempt) : new Decision.DeadLetter(Failure.unreadable());
+        Decision decision = item.isPresent() ? handle(item.get(), delivery) : new Decision.DeadLetter(Failure.unreadable());
         Instant now = settings.clock().instant();
-        Instant firstFailure = firstFailedAt != null ? firstFailedAt : now;
+        Instant firstFailure = delivery.firstFailedAt() != null ? delivery.firstFailedAt() : now;
         try {
             switch (decision) {
                 case Decision.Done done -> {
@@ -556,6 +586,14 @@ public final class ModuleWorker implements AutoCloseable {
                     LOG.info("worker {}: item {} attempt {}/{} failed ({}); retry in {} from {}", module.id(), idOf(record), attempt,
                             policy.maxAttempts(), retry.failure().reason(), retry.delay(), tier);
                     // The item now lives in its retry topic: this offset is finished.
+                    return new Completion.Finished(lane, record.offset());
+                }
+                case Decision.Recheck recheck -> {
+                    String tier = publishRecheck(record, attempt, delivery.rechecks() + 1, recheck, now.plus(recheck.delay()));
+                    metrics.recheck();
+                    LOG.info("worker {}: item {} re-check {} in {} from {} ({})", module.id(), idOf(record), delivery.rechecks() + 1,
+                            recheck.delay(), tier, recheck.reason());
+                    // Like a retry: the item now lives in its retry topic, no outcome yet (not finished).
                     return new Completion.Finished(lane, record.offset());
                 }
                 case Decision.DeadLetter dead -> {
@@ -582,11 +620,21 @@ public final class ModuleWorker implements AutoCloseable {
         }
     }
 
-    private Decision handle(EventEnvelope item, int attempt) throws InterruptedException {
+    private Decision handle(EventEnvelope item, Delivery delivery) throws InterruptedException {
+        int attempt = delivery.attempt();
         long started = System.nanoTime();
         try {
-            String note = handler.handleExplained(item);
-            return note.isEmpty() ? Decision.DONE : new Decision.Done(note);
+            WorkItem work = new WorkItem(item, attempt, Optional.ofNullable(delivery.firstFailedAt()), delivery.recheck(),
+                    delivery.rechecks());
+            Result result = handler.handle(work, services.contextFor(item, settings.clock()));
+            return switch (result) {
+                case null -> throw new IllegalStateException("handler " + module.id() + " returned no result");
+                case Result.Done done -> done.note().isEmpty() ? Decision.DONE : new Decision.Done(done.note());
+                case Result.RecheckAfter again when delivery.rechecks() >= MAX_RECHECKS ->
+                        new Decision.Done("re-check limit reached (" + MAX_RECHECKS + "); last reason: " + again.reason());
+                case Result.RecheckAfter again -> new Decision.Recheck(
+                        again.after().compareTo(MAX_RECHECK_DELAY) > 0 ? MAX_RECHECK_DELAY : again.after(), again.reason());
+            };
         } catch (InterruptedException e) {
             throw e;
         } catch (ForgeCallException e) {
@@ -638,10 +686,52 @@ public final class ModuleWorker implements AutoCloseable {
         Headers headers = new RecordHeaders(record.headers().toArray());
         DeadLetterHeaders.put(headers, topics, DeadLetterHeaders.RETRY_ATTEMPT, Integer.toString(attemptsMade));
         DeadLetterHeaders.put(headers, topics, DeadLetterHeaders.RETRY_FIRST_FAILED_AT, firstFailedAt.toString());
+        headers.remove(topics.header(RECHECK_REASON)); // a retry of a failure is not a re-check
+        if (record.topic().equals(workTopic)) {
+            headers.remove(topics.header(RECHECK_COUNT)); // counts on retry topics only, where this worker wrote it
+        }
         DeadLetterHeaders.put(headers, topics, DeadLetterHeaders.RETRY_DUE_AT, dueAt.toString());
         putOriginal(headers, record);
         String tier = retryTopics.get(Math.min(Math.max(attemptsMade, 1), retryTopics.size()) - 1);
         producer.send(new ProducerRecord<>(tier, null, null, record.key(), record.value(), headers)).get();
+        return tier;
+    }
+
+    /**
+     * Moves an item whose handler asked for a re-check to the retry tier for {@code recheck}'s
+     * delay: the largest tier delay not above it, the first tier when it is shorter than all.
+     * {@code retry.attempt} says {@code attempt - 1} (this attempt did not fail, so it is not
+     * spent); {@code retry.first-failed-at} is kept as it was (absent when nothing failed).
+     */
+    private String publishRecheck(ConsumerRecord<byte[], byte[]> record, int attempt, int rechecks, Decision.Recheck recheck,
+                                  Instant dueAt) throws ExecutionException, InterruptedException {
+        Headers headers = new RecordHeaders(record.headers().toArray());
+        if (record.topic().equals(workTopic)) {
+            // retry.* headers count on retry topics only: whatever a work-topic record carried is dropped.
+            for (var header : record.headers()) {
+                if (DeadLetterHeaders.isRetryHeader(topics, header.key())) {
+                    headers.remove(header.key());
+                }
+            }
+        }
+        DeadLetterHeaders.put(headers, topics, DeadLetterHeaders.RETRY_ATTEMPT, Integer.toString(attempt - 1));
+        DeadLetterHeaders.put(headers, topics, DeadLetterHeaders.RETRY_DUE_AT, dueAt.toString());
+        DeadLetterHeaders.put(headers, topics, RECHECK_COUNT, Integer.toString(rechecks));
+        DeadLetterHeaders.put(headers, topics, RECHECK_REASON, recheck.reason());
+        putOriginal(headers, record);
+        String tier = retryTopics.get(tierFor(recheck.delay()));
+        producer.send(new ProducerRecord<>(tier, null, null, record.key(), record.value(), headers)).get();
+        return tier;
+    }
+
+    /** The tier whose delay is the largest not above {@code delay}; the first when all are longer. */
+    private int tierFor(Duration delay) {
+        int tier = 0;
+        for (int n = 0; n < retryTopics.size(); n++) {
+            if (policy.backoffBefore(n + 1).compareTo(delay) <= 0) {
+                tier = n;
+            }
+        }
         return tier;
     }
 
@@ -730,6 +820,10 @@ public final class ModuleWorker implements AutoCloseable {
         boolean waiting(Instant now) {
             return waitUntil != null && inFlight == null && now.isBefore(waitUntil);
         }
+    }
+
+    /** What the headers say about this delivery of an item; {@code firstFailedAt} null when nothing failed. */
+    private record Delivery(int attempt, Instant firstFailedAt, boolean recheck, int rechecks) {
     }
 
     /** What a handler thread reports to the polling thread about one item. */

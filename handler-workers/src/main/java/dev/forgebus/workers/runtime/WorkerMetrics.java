@@ -21,6 +21,7 @@ final class WorkerMetrics implements AutoCloseable {
     static final String ATTEMPT_LATENCY = "forgebus.worker.attempt.latency";
     static final String LAG = "forgebus.worker.lag";
     static final String REBALANCES = "forgebus.worker.rebalances";
+    static final String RECHECKS = "forgebus.worker.rechecks";
 
     private final MeterRegistry registry;
     private final String module;
@@ -29,6 +30,7 @@ final class WorkerMetrics implements AutoCloseable {
     private final Counter deadLetters;
     private final Counter retries;
     private final Counter rebalances;
+    private final Counter rechecks;
     private final Timer attemptLatency;
     private final AtomicLong lag = new AtomicLong();
     private final Gauge lagGauge;
@@ -46,6 +48,8 @@ final class WorkerMetrics implements AutoCloseable {
                 .description("retries scheduled after a failed attempt").register(registry);
         this.rebalances = Counter.builder(REBALANCES).tag("module", module)
                 .description("times partitions were taken from this worker").register(registry);
+        this.rechecks = Counter.builder(RECHECKS).tag("module", module)
+                .description("re-checks scheduled because a handler asked for one").register(registry);
         this.attemptLatency = Timer.builder(ATTEMPT_LATENCY).tag("module", module)
                 .description("time the module's handler took for one attempt").register(registry);
         // Strong reference and explicit removal on close: a restarted worker of the same module
@@ -65,6 +69,10 @@ final class WorkerMetrics implements AutoCloseable {
 
     void retry() {
         retries.increment();
+    }
+
+    void recheck() {
+        rechecks.increment();
     }
 
     void failed(String errorClass) {

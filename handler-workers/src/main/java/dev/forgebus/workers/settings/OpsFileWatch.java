@@ -6,7 +6,10 @@ import dev.forgebus.common.config.ModuleId;
 import dev.forgebus.common.config.RepoRef;
 import dev.forgebus.common.event.EventEnvelope;
 import dev.forgebus.forge.ForgeCallException;
+import dev.forgebus.workers.HandlerContext;
 import dev.forgebus.workers.ModuleHandler;
+import dev.forgebus.workers.Result;
+import dev.forgebus.workers.WorkItem;
 
 /**
  * Wraps a module's handler: a push it receives that changes the repository's {@code .ops.yaml}
@@ -29,15 +32,12 @@ public final class OpsFileWatch implements ModuleHandler {
     }
 
     @Override
-    public void handle(EventEnvelope item) throws ForgeCallException, InterruptedException {
-        handleExplained(item);
-    }
-
-    @Override
-    public String handleExplained(EventEnvelope item) throws ForgeCallException, InterruptedException {
+    public Result handle(WorkItem work, HandlerContext context) throws ForgeCallException, InterruptedException {
+        EventEnvelope item = work.envelope();
+        // Before the handler runs, hence before its context resolves the settings.
         if (OpsFilePushes.touchesOpsFile(item)) {
             settings.invalidate(new RepoRef(item.forge(), item.owner(), item.repo()));
         }
-        return handler.handleExplained(item);
+        return handler.handle(work, context);
     }
 }

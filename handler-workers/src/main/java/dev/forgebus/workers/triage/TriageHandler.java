@@ -13,15 +13,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.forgebus.common.config.AutoTriage;
-import dev.forgebus.common.config.ForgebusConfig;
 import dev.forgebus.common.config.ModuleId;
 import dev.forgebus.common.config.RepoRef;
 import dev.forgebus.common.event.EventEnvelope;
 import dev.forgebus.forge.ForgeCallException;
 import dev.forgebus.forge.ForgeClient;
 import dev.forgebus.forge.ForgeClients;
+import dev.forgebus.workers.HandlerContext;
 import dev.forgebus.workers.InvalidInputException;
 import dev.forgebus.workers.ModuleHandler;
+import dev.forgebus.workers.Result;
+import dev.forgebus.workers.WorkItem;
 import dev.forgebus.workers.settings.RepoSettingsSource;
 
 /**
@@ -34,54 +36,34 @@ import dev.forgebus.workers.settings.RepoSettingsSource;
  * It only ever adds labels; removing a rule's label by hand is respected until the title is
  * edited again.
  *
- * <p>Its settings come from {@link RepoSettingsSource}: the main config, with the repository's
- * {@code .ops.yaml} over it. A broken {@code .ops.yaml} is named in the item's outcome.
+ * <p>Its settings come from the item's {@link HandlerContext#settings()}: the main config, with
+ * the repository's {@code .ops.yaml} over it. A broken {@code .ops.yaml} is named in the item's
+ * outcome ({@link Result.Done#note()}). It never asks for a re-check.
  */
 public final class TriageHandler implements ModuleHandler {
     private static final Logger LOG = LoggerFactory.getLogger(TriageHandler.class);
-
-    private final RepoSettingsSource settings;
-    private final ForgeClients clients;
-
-    /**
-     * Settings from the main config only ({@link RepoSettingsSource#mainConfigOnly}), no
-     * {@code .ops.yaml}: for tools and tests of the triage logic. A process passes its shared
-     * source instead.
-     */
-    public TriageHandler(ForgebusConfig config, ForgeClients clients) {
-        this(RepoSettingsSource.mainConfigOnly(config, clients), clients);
-    }
-
-    public TriageHandler(RepoSettingsSource settings, ForgeClients clients) {
-        this.settings = Objects.requireNonNull(settings, "settings");
-        this.clients = Objects.requireNonNull(clients, "clients");
-    }
 
     @Override
     public ModuleId module() {
         return ModuleId.TRIAGE;
     }
 
-    @Override
-    public void handle(EventEnvelope item) throws ForgeCallException, InterruptedException {
-        handleExplained(item);
-    }
-
     /** Handles the item; the note names a broken {@code .ops.yaml} that was ignored. */
     @Override
-    public String handleExplained(EventEnvelope item) throws ForgeCallException, InterruptedException {
+    public Result handle(WorkItem work, HandlerContext context) throws ForgeCallException, InterruptedException {
+        EventEnvelope item = work.envelope();
         if (!isIssueOrPullRequestOpenedOrEdited(item)) {
-            return "";
+            return Result.DONE;
         }
-        RepoSettingsSource.Resolved resolved = settings.settings(item.forge(), item.owner(), item.repo());
+        RepoSettingsSource.Resolved resolved = context.settings();
         Optional<AutoTriage> triage = resolved.settings().triage().filter(AutoTriage::enabled);
         if (triage.isPresent()) {
-            triage(item, triage.get());
+            triage(item, triage.get(), context.clients());
         }
-        return resolved.problem().orElse("");
+        return resolved.problem().map(Result::done).orElse(Result.DONE);
     }
 
-    private void triage(EventEnvelope item, AutoTriage triage) throws ForgeCallException, InterruptedException {
+    private static void triage(EventEnvelope item, AutoTriage triage, ForgeClients clients) throws ForgeCallException, InterruptedException {
         Subject subject = Subject.of(item);
         List<String> wanted = labelsFor(triage, subject.title());
         if (wanted.isEmpty()) {

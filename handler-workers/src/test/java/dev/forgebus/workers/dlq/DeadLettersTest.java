@@ -56,7 +56,7 @@ class DeadLettersTest {
             }
             var dlqTopic = kit.deadLetters();
             List<Long> offsets = List.of(kit.send(0, "d-1").offset(), kit.send(0, "d-2").offset(), kit.send(0, "d-3").offset());
-            try (var worker = ModuleWorker.start(kit.settings(), handler, new SimpleMeterRegistry())) {
+            try (var worker = ModuleWorker.start(kit.settings(), handler, WorkerTestKit.SERVICES, new SimpleMeterRegistry())) {
                 await().atMost(WAIT).until(() -> dlqTopic.records().size() == 3);
             }
 
@@ -110,7 +110,7 @@ class DeadLettersTest {
             var dlqTopic = kit.deadLetters();
             kit.send(0, "d-1");
             kit.send(0, "d-2");
-            try (var worker = ModuleWorker.start(kit.settings(), handler, new SimpleMeterRegistry())) {
+            try (var worker = ModuleWorker.start(kit.settings(), handler, WorkerTestKit.SERVICES, new SimpleMeterRegistry())) {
                 await().atMost(WAIT).until(() -> dlqTopic.records().size() == 2);
             }
 
@@ -140,7 +140,7 @@ class DeadLettersTest {
             kit.send(0, "d-1", Map.of("x-trace", "trace-1"));
             ConsumerRecord<byte[], byte[]> original = records(work, 1).get(0);
 
-            try (var worker = ModuleWorker.start(kit.settings(), handler, new SimpleMeterRegistry())) {
+            try (var worker = ModuleWorker.start(kit.settings(), handler, WorkerTestKit.SERVICES, new SimpleMeterRegistry())) {
                 await().atMost(WAIT).until(() -> dlqTopic.records().size() == 1);
 
                 ReplayResult first = deadLetters.replay(ReplayRequest.selecting(Optional.empty(), ids("release:0:0"), Optional.empty(), false, false));
@@ -204,7 +204,7 @@ class DeadLettersTest {
             var work = kit.reader(kit.topics.work("release"));
             kit.send(0, "d-1");
             kit.send(0, "d-2");
-            try (var worker = ModuleWorker.start(kit.settings(), handler, new SimpleMeterRegistry())) {
+            try (var worker = ModuleWorker.start(kit.settings(), handler, WorkerTestKit.SERVICES, new SimpleMeterRegistry())) {
                 await().atMost(WAIT).until(() -> dlqTopic.records().size() == 2);
             }
             ReplayRequest selection = ReplayRequest.selecting(RELEASE, List.of(), Optional.empty(), false, false);
@@ -310,7 +310,7 @@ class DeadLettersTest {
             kit.send(0, "d-bad");
 
             // When the worker dead-letters it
-            try (var worker = ModuleWorker.start(kit.settings(), handler, new SimpleMeterRegistry())) {
+            try (var worker = ModuleWorker.start(kit.settings(), handler, WorkerTestKit.SERVICES, new SimpleMeterRegistry())) {
                 await().atMost(WAIT).until(() -> dlqTopic.records().size() == 1);
                 await().atMost(WAIT).until(() -> deadLetterLines(logged).size() == 1);
             }

@@ -25,7 +25,7 @@ import dev.forgebus.common.event.EventEnvelope;
 import dev.forgebus.common.event.WorkOutcome;
 import dev.forgebus.forge.ForgeCallException;
 import dev.forgebus.fakeforge.SettableClock;
-import dev.forgebus.workers.ModuleHandler;
+import dev.forgebus.workers.Result;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -48,7 +48,7 @@ class ModuleWorkerTest {
             var outcomes = kit.outcomes();
             long offset = kit.send(0, "d-1").offset();
 
-            try (var worker = ModuleWorker.start(kit.settings(), handler, registry)) {
+            try (var worker = ModuleWorker.start(kit.settings(), handler, WorkerTestKit.SERVICES, registry)) {
                 await().atMost(WAIT).until(() -> outcomes.outcomes().size() == 1);
                 await().atMost(WAIT).until(() -> kit.committed(0) == offset + 1);
                 assertThat(worker.isRunning()).isTrue();
@@ -57,7 +57,7 @@ class ModuleWorkerTest {
 
             // A new worker of the group starts after the committed offset: d-1 is not handled again.
             kit.send(0, "d-2");
-            try (var worker = ModuleWorker.start(kit.settings(), handler, registry)) {
+            try (var worker = ModuleWorker.start(kit.settings(), handler, WorkerTestKit.SERVICES, registry)) {
                 await().atMost(WAIT).until(() -> outcomes.outcomes().size() == 2);
             }
             assertThat(handler.calls()).containsExactly("d-1", "d-2");
@@ -77,26 +77,12 @@ class ModuleWorkerTest {
     @Test
     void a_note_of_the_handler_is_the_reason_of_the_done_outcome() {
         try (var kit = WorkerTestKit.create("note", MODULE, 1)) {
-            ModuleHandler noting = new ModuleHandler() {
-                @Override
-                public ModuleId module() {
-                    return MODULE;
-                }
-
-                @Override
-                public void handle(EventEnvelope item) {
-                    throw new AssertionError("the runtime calls handleExplained");
-                }
-
-                @Override
-                public String handleExplained(EventEnvelope item) {
-                    return ".ops.yaml:2: broken; the last good one stays in force";
-                }
-            };
+            var noting = new ScriptedHandler(MODULE)
+                    .answering("d-1", item -> Result.done(".ops.yaml:2: broken; the last good one stays in force"));
             var outcomes = kit.outcomes();
             kit.send(0, "d-1");
 
-            try (var worker = ModuleWorker.start(kit.settings(), noting, registry)) {
+            try (var worker = ModuleWorker.start(kit.settings(), noting, WorkerTestKit.SERVICES, registry)) {
                 await().atMost(WAIT).until(() -> outcomes.outcomes().size() == 1);
             }
             WorkOutcome outcome = outcomes.outcomes().get(0);
@@ -114,7 +100,7 @@ class ModuleWorkerTest {
             var outcomes = kit.outcomes();
             long offset = kit.send(0, "d-1").offset();
 
-            try (var worker = ModuleWorker.start(kit.settings(), handler, registry)) {
+            try (var worker = ModuleWorker.start(kit.settings(), handler, WorkerTestKit.SERVICES, registry)) {
                 await().atMost(WAIT).until(() -> outcomes.outcomes().size() == 1);
                 await().atMost(WAIT).until(() -> kit.committed(0) == offset + 1);
             }
@@ -139,7 +125,7 @@ class ModuleWorkerTest {
             var sent = kit.send(0, "d-1", Map.of("x-trace", "trace-1"));
             ConsumerRecord<byte[], byte[]> original = records(kit.reader(kit.topics.work("triage")), 1).get(0);
 
-            try (var worker = ModuleWorker.start(kit.settings(), handler, registry)) {
+            try (var worker = ModuleWorker.start(kit.settings(), handler, WorkerTestKit.SERVICES, registry)) {
                 await().atMost(WAIT).until(() -> outcomes.outcomes().size() == 1);
                 await().atMost(WAIT).until(() -> kit.committed(0) == sent.offset() + 1);
             }
@@ -184,7 +170,7 @@ class ModuleWorkerTest {
             kit.send(0, "forge-down");
             kit.send(0, "bug");
 
-            try (var worker = ModuleWorker.start(kit.settings(), handler, registry)) {
+            try (var worker = ModuleWorker.start(kit.settings(), handler, WorkerTestKit.SERVICES, registry)) {
                 await().atMost(WAIT).until(() -> deadLetters.records().size() == 2 && outcomes.outcomes().size() == 2);
             }
 
@@ -216,7 +202,7 @@ class ModuleWorkerTest {
             headers.add(kit.topics.header("delivery-id"), WorkerTestKit.bytes("d-bad"));
             kit.sendRaw(0, WorkerTestKit.bytes("gh/Org/repo"), WorkerTestKit.bytes("{not json"), headers);
 
-            try (var worker = ModuleWorker.start(kit.settings(), handler, registry)) {
+            try (var worker = ModuleWorker.start(kit.settings(), handler, WorkerTestKit.SERVICES, registry)) {
                 await().atMost(WAIT).until(() -> outcomes.outcomes().size() == 1);
             }
             assertThat(handler.calls()).isEmpty();
@@ -245,14 +231,14 @@ class ModuleWorkerTest {
             kit.send(0, "d-1");
             var settings = kit.settings().withCloseTimeout(Duration.ofMillis(300));
 
-            var first = ModuleWorker.start(settings, handler, registry);
+            var first = ModuleWorker.start(settings, handler, WorkerTestKit.SERVICES, registry);
             assertThat(started.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
             first.close();
             assertThat(first.isRunning()).isFalse();
             assertThat(kit.committed(0)).as("nothing committed for the cut-off item").isEqualTo(-1);
 
             long sentinel = kit.send(0, "d-2").offset();
-            try (var second = ModuleWorker.start(settings, handler, registry)) {
+            try (var second = ModuleWorker.start(settings, handler, WorkerTestKit.SERVICES, registry)) {
                 await().atMost(WAIT).until(() -> outcomes.outcomes().size() == 2);
                 await().atMost(WAIT).until(() -> kit.committed(0) == sentinel + 1);
             }
@@ -289,8 +275,8 @@ class ModuleWorkerTest {
                 }
             };
             var handler = new ScriptedHandler(MODULE);
-            try (var dying = ModuleWorker.start(kit.settings().withClock(clock), handler, registry);
-                 var closed = ModuleWorker.start(kit.settings(), handler, registry)) {
+            try (var dying = ModuleWorker.start(kit.settings().withClock(clock), handler, WorkerTestKit.SERVICES, registry);
+                 var closed = ModuleWorker.start(kit.settings(), handler, WorkerTestKit.SERVICES, registry)) {
                 await().atMost(WAIT).until(() -> dying.isRunning() && closed.isRunning());
                 assertThat(dying.liveness().alive()).isTrue();
 
@@ -318,7 +304,7 @@ class ModuleWorkerTest {
             kit.send(1, "c");
             kit.send(1, "d");
 
-            try (var worker = ModuleWorker.start(settings, handler, registry)) {
+            try (var worker = ModuleWorker.start(settings, handler, WorkerTestKit.SERVICES, registry)) {
                 await().atMost(WAIT).until(() -> done(outcomes).containsAll(List.of("b", "c", "d")));
                 kit.send(1, "e");
                 await().atMost(WAIT).until(() -> done(outcomes).contains("e"));
@@ -346,7 +332,7 @@ class ModuleWorkerTest {
             var outcomes = kit.outcomes();
             kit.sendFor(0, "flaky", "broken", Map.of());
 
-            try (var worker = ModuleWorker.start(settings, handler, registry)) {
+            try (var worker = ModuleWorker.start(settings, handler, WorkerTestKit.SERVICES, registry)) {
                 await().atMost(WAIT).until(() -> handler.calls("flaky") == 1);
                 // When an item of another repository arrives behind it
                 long sent = System.nanoTime();
@@ -379,7 +365,7 @@ class ModuleWorkerTest {
                     kit.topics.header(dev.forgebus.common.kafka.DeadLetterHeaders.RETRY_ATTEMPT), "999"));
 
             // When the worker runs, Then it is handled now, at its first attempt
-            try (var worker = ModuleWorker.start(settings, handler, registry)) {
+            try (var worker = ModuleWorker.start(settings, handler, WorkerTestKit.SERVICES, registry)) {
                 await().atMost(WAIT).until(() -> done(outcomes).contains("forged"));
             }
             assertThat(handler.calls("forged")).isEqualTo(1);
@@ -400,12 +386,12 @@ class ModuleWorkerTest {
             long offset = kit.send(0, "flaky").offset();
 
             // When the first worker fails it once and stops
-            try (var first = ModuleWorker.start(settings, handler, registry)) {
+            try (var first = ModuleWorker.start(settings, handler, WorkerTestKit.SERVICES, registry)) {
                 await().atMost(WAIT).until(() -> handler.calls("flaky") == 1 && kit.committed(0) == offset + 1);
             }
             // and a new worker takes over once the retry is due, and again after the next backoff
             clock.advance(Duration.ofMinutes(1));
-            try (var second = ModuleWorker.start(settings, handler, registry)) {
+            try (var second = ModuleWorker.start(settings, handler, WorkerTestKit.SERVICES, registry)) {
                 await().atMost(WAIT).until(() -> handler.calls("flaky") == 2);
                 clock.advance(Duration.ofMinutes(1));
                 await().atMost(WAIT).until(() -> deadLetters.records().size() == 1 && outcomes.outcomes().size() == 1);
@@ -435,13 +421,13 @@ class ModuleWorkerTest {
             long offset = kit.send(0, "d-1").offset();
             String tier0 = kit.topics.retry("triage", 0);
 
-            try (var worker = ModuleWorker.start(settings, handler, registry)) {
+            try (var worker = ModuleWorker.start(settings, handler, WorkerTestKit.SERVICES, registry)) {
                 await().atMost(WAIT).until(() -> handler.calls("d-1") == 1);
                 clock.advance(Duration.ofMinutes(1));
                 await().atMost(WAIT).until(() -> done(outcomes).contains("d-1"));
                 await().atMost(WAIT).until(() -> kit.committed(0) == offset + 1 && kit.committed(tier0, 0) == 1);
             }
-            try (var worker = ModuleWorker.start(settings, handler, registry)) {
+            try (var worker = ModuleWorker.start(settings, handler, WorkerTestKit.SERVICES, registry)) {
                 kit.send(0, "d-2");
                 await().atMost(WAIT).until(() -> done(outcomes).contains("d-2"));
             }
@@ -461,7 +447,7 @@ class ModuleWorkerTest {
             kit.send(0, "b");
             kit.send(1, "c");
 
-            try (var worker = ModuleWorker.start(kit.settings().withConcurrency(4), handler, registry)) {
+            try (var worker = ModuleWorker.start(kit.settings().withConcurrency(4), handler, WorkerTestKit.SERVICES, registry)) {
                 await().atMost(WAIT).until(() -> done(outcomes).contains("c") && handler.calls("a") == 1);
                 assertThat(handler.calls("b")).as("b waits for a, its partition's item in flight").isZero();
                 release.countDown();
@@ -485,7 +471,7 @@ class ModuleWorkerTest {
             var outcomes = kit.outcomes();
             kit.send(0, "slow");
 
-            try (var worker = ModuleWorker.start(settings, handler, registry)) {
+            try (var worker = ModuleWorker.start(settings, handler, WorkerTestKit.SERVICES, registry)) {
                 await().atMost(WAIT).until(() -> handler.calls("slow") == 1);
                 long failedAt = System.nanoTime();
                 await().atMost(WAIT).until(() -> done(outcomes).contains("slow"));

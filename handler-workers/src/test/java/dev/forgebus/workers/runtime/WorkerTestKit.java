@@ -33,11 +33,17 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
 import dev.forgebus.broker.SharedTestBroker;
+import dev.forgebus.common.config.ConfigLoader;
+import dev.forgebus.common.config.ForgebusConfig;
 import dev.forgebus.common.config.ModuleId;
 import dev.forgebus.common.event.EventEnvelope;
 import dev.forgebus.common.event.WorkOutcome;
 import dev.forgebus.common.kafka.TopicNames;
 import dev.forgebus.common.kafka.TopicProvisioner;
+import dev.forgebus.forge.ForgeClient;
+import dev.forgebus.forge.ForgeClients;
+import dev.forgebus.workers.HandlerServices;
+import dev.forgebus.workers.settings.RepoSettingsSource;
 
 /**
  * One test's own corner of the shared broker: a unique topic prefix (so unique topics and consumer
@@ -94,6 +100,41 @@ public final class WorkerTestKit implements AutoCloseable {
 
     public static WorkerTestKit create(String testName, ModuleId module, int partitions) {
         return new WorkerTestKit(testName, module, partitions);
+    }
+
+    /**
+     * Handler services for runtime tests whose handlers call no forge: every forge call fails, and
+     * settings come from a one-forge config.
+     */
+    public static final HandlerServices SERVICES = noForgeServices();
+
+    private static HandlerServices noForgeServices() {
+        ForgebusConfig config;
+        try {
+            config = ConfigLoader.parse("""
+                    forges:
+                      gh: { type: github, api_url: "http://127.0.0.1:1", token: t }
+                    """, "forgebus.yml", Map.<String, String>of()::get);
+        } catch (dev.forgebus.common.config.ConfigException e) {
+            throw new IllegalStateException(e);
+        }
+        ForgeClients none = new ForgeClients() {
+            @Override
+            public ForgeClient forOwner(String forgeId, String owner) {
+                throw new UnsupportedOperationException("no forge in runtime tests");
+            }
+
+            @Override
+            public String credentialId(String forgeId, String owner) {
+                return forgeId;
+            }
+
+            @Override
+            public ForgeClient forApp(String forgeId) {
+                throw new UnsupportedOperationException("no forge in runtime tests");
+            }
+        };
+        return new HandlerServices(none, RepoSettingsSource.mainConfigOnly(config, none));
     }
 
     /** Fast settings for tests: 3 attempts, 50 ms backoff, short poll and close timeouts. */

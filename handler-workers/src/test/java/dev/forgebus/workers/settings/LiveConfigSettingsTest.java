@@ -26,6 +26,8 @@ import dev.forgebus.forge.DefaultForgeClients;
 import dev.forgebus.forge.ForgeTransport;
 import dev.forgebus.fakeforge.FakeForge;
 import dev.forgebus.fakeforge.SettableClock;
+import dev.forgebus.workers.HandlerServices;
+import dev.forgebus.workers.Handling;
 import dev.forgebus.workers.triage.TriageHandler;
 
 /**
@@ -39,7 +41,8 @@ class LiveConfigSettingsTest {
 
     private ConfigSource config;
     private DefaultForgeClients clients;
-    private TriageHandler triage;
+    private final TriageHandler triage = new TriageHandler();
+    private HandlerServices services;
     private int nextIssue = 1;
 
     @BeforeAll
@@ -61,7 +64,7 @@ class LiveConfigSettingsTest {
         clients = new DefaultForgeClients(config, CallGate.OPEN, transport);
         RepoSettingsSource settings = new RepoSettingsSource(config, clients,
                 new SettableClock(Instant.parse("2026-03-01T12:00:00Z")), Duration.ofMinutes(5));
-        triage = new TriageHandler(settings, clients);
+        services = new HandlerServices(clients, settings);
     }
 
     @AfterEach
@@ -88,7 +91,7 @@ class LiveConfigSettingsTest {
         JsonNode payload = Json.MAPPER.valueToTree(Map.of("action", "opened",
                 "issue", Map.of("number", number, "title", title, "labels", List.of()),
                 "repository", Map.of("name", "app", "full_name", "MyOrg/app")));
-        triage.handle(new EventEnvelope("gh", "github", "d-" + number, "issues", "opened", "MyOrg", "app", "alice",
+        Handling.handle(triage, services, new EventEnvelope("gh", "github", "d-" + number, "issues", "opened", "MyOrg", "app", "alice",
                 Instant.now(), List.of(), payload));
         return number;
     }

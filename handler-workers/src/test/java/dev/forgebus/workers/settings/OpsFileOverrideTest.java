@@ -28,6 +28,8 @@ import dev.forgebus.forge.DefaultForgeClients;
 import dev.forgebus.forge.ForgeTransport;
 import dev.forgebus.fakeforge.FakeForge;
 import dev.forgebus.fakeforge.SettableClock;
+import dev.forgebus.workers.HandlerServices;
+import dev.forgebus.workers.Handling;
 import dev.forgebus.workers.triage.TriageHandler;
 
 /**
@@ -50,6 +52,7 @@ class OpsFileOverrideTest {
     private SettableClock clock;
     private RepoSettingsSource source;
     private OpsFileWatch triage;
+    private HandlerServices services;
 
     @BeforeAll
     static void start() throws Exception {
@@ -79,7 +82,8 @@ class OpsFileOverrideTest {
         github.reset();
         clock = new SettableClock(Instant.parse("2026-03-01T12:00:00Z"));
         source = new RepoSettingsSource(config, clients, clock, REFRESH);
-        triage = new OpsFileWatch(new TriageHandler(source, clients), source);
+        triage = new OpsFileWatch(new TriageHandler(), source);
+        services = new HandlerServices(clients, source);
     }
 
     private static List<TriageRule> rules(RepoSettingsSource.Resolved resolved) {
@@ -117,8 +121,8 @@ class OpsFileOverrideTest {
         github.createIssue("MyOrg", "other", 1, "flaky test");
 
         // When
-        String appNote = triage.handleExplained(opened("app", 1, "flaky test"));
-        triage.handleExplained(opened("other", 1, "flaky test"));
+        String appNote = Handling.note(triage, services, opened("app", 1, "flaky test"));
+        Handling.note(triage, services, opened("other", 1, "flaky test"));
 
         // Then
         assertThat(github.labels("MyOrg", "app", 1)).containsExactly("ci");
@@ -134,11 +138,11 @@ class OpsFileOverrideTest {
         github.putFile("MyOrg", "app", "main", ".ops.yaml", "auto_triage: { rules: [ { keywords: [x], labels: [y] } ] }");
 
         // When: pushes that do not touch it, or not on the default branch, change nothing
-        triage.handleExplained(push("app", "refs/heads/main", List.of("README.md")));
-        triage.handleExplained(push("app", "refs/heads/feature", List.of(".ops.yaml")));
+        Handling.note(triage, services, push("app", "refs/heads/main", List.of("README.md")));
+        Handling.note(triage, services, push("app", "refs/heads/feature", List.of(".ops.yaml")));
         List<TriageRule> stillCached = rules(source.settings("gh", "MyOrg", "app"));
         // When: the push that does
-        triage.handleExplained(push("app", "refs/heads/main", List.of(".ops.yaml")));
+        Handling.note(triage, services, push("app", "refs/heads/main", List.of(".ops.yaml")));
 
         // Then
         assertThat(stillCached).isEqualTo(OPS);
@@ -167,11 +171,11 @@ class OpsFileOverrideTest {
         github.putFile("MyOrg", "app", "main", ".ops.yaml", GOOD);
         source.settings("gh", "MyOrg", "app");
         github.putFile("MyOrg", "app", "main", ".ops.yaml", "auto_triage:\n  rules: [ { keywords: [flaky] } ]\n");
-        triage.handleExplained(push("app", "refs/heads/main", List.of(".ops.yaml")));
+        Handling.note(triage, services, push("app", "refs/heads/main", List.of(".ops.yaml")));
         github.createIssue("MyOrg", "app", 2, "flaky again");
 
         // When
-        String note = triage.handleExplained(opened("app", 2, "flaky again"));
+        String note = Handling.note(triage, services, opened("app", 2, "flaky again"));
 
         // Then: the last good rules applied, and the outcome names the problem and its line
         assertThat(github.labels("MyOrg", "app", 2)).containsExactly("ci");
@@ -207,7 +211,7 @@ class OpsFileOverrideTest {
         source.settings("gh", "MyOrg", "app");
         github.reset(); // the file is gone
 
-        triage.handleExplained(push("app", "refs/heads/main", List.of(".ops.yaml")));
+        Handling.note(triage, services, push("app", "refs/heads/main", List.of(".ops.yaml")));
 
         assertThat(rules(source.settings("gh", "MyOrg", "app"))).isEqualTo(MAIN);
     }

@@ -28,7 +28,10 @@ import dev.forgebus.forge.DefaultForgeClients;
 import dev.forgebus.forge.ForgeCallException;
 import dev.forgebus.forge.ForgeTransport;
 import dev.forgebus.fakeforge.FakeForge;
+import dev.forgebus.workers.Handling;
+import dev.forgebus.workers.HandlerServices;
 import dev.forgebus.workers.InvalidInputException;
+import dev.forgebus.workers.settings.RepoSettingsSource;
 import dev.forgebus.fakeforge.FakeForge.Flavor;
 
 /**
@@ -40,7 +43,8 @@ class TriageHandlerTest {
     private static FakeForge forgejo;
     private static ForgeTransport transport;
     private static DefaultForgeClients clients;
-    private static TriageHandler handler;
+    private static final TriageHandler handler = new TriageHandler();
+    private static HandlerServices services;
 
     @BeforeAll
     static void start() throws Exception {
@@ -55,7 +59,7 @@ class TriageHandlerTest {
                 Map.of("GH", github.apiUrl().toString(), "FJ", forgejo.apiUrl().toString())::get);
         transport = ForgeTransport.of(Duration.ofSeconds(2), Duration.ofSeconds(5), Clock.systemUTC());
         clients = new DefaultForgeClients(config, CallGate.OPEN, transport);
-        handler = new TriageHandler(config, clients);
+        services = new HandlerServices(clients, RepoSettingsSource.mainConfigOnly(config, clients));
     }
 
     private static String org(String name, String forge) {
@@ -71,6 +75,11 @@ class TriageHandlerTest {
                       quiet: { auto_triage: { enabled: false } }
                       plain: { auto_triage: { add_needs_triage_label: false } }
                 """.formatted(name, forge);
+    }
+
+    /** The runtime's call for a first delivery; triage always answers Done. */
+    private static String handle(EventEnvelope item) throws ForgeCallException, InterruptedException {
+        return Handling.note(handler, services, item);
     }
 
     @AfterAll
@@ -124,7 +133,7 @@ class TriageHandlerTest {
         forge.createIssue(owner(flavor), "app", 7, "App crash on start");
 
         // When
-        handler.handle(delivery(flavor, "issues", "opened", "app", 7, "App crash on start"));
+        handle(delivery(flavor, "issues", "opened", "app", 7, "App crash on start"));
 
         // Then
         assertThat(forge.labels(owner(flavor), "app", 7)).containsExactly("bug");
@@ -139,9 +148,9 @@ class TriageHandlerTest {
         EventEnvelope delivery = delivery(flavor, "issues", "opened", "app", 7, "App crash on start");
 
         // When: redelivered, replayed, retried after a crash before commit
-        handler.handle(delivery);
-        handler.handle(delivery);
-        handler.handle(delivery);
+        handle(delivery);
+        handle(delivery);
+        handle(delivery);
 
         // Then
         assertThat(forge.labelChanges(owner(flavor), "app", 7)).isEqualTo(1);
@@ -154,7 +163,7 @@ class TriageHandlerTest {
         FakeForge forge = forge(flavor);
         forge.createIssue(owner(flavor), "app", 8, "Question about terrorist movies");
 
-        handler.handle(delivery(flavor, "issues", "opened", "app", 8, "Question about terrorist movies"));
+        handle(delivery(flavor, "issues", "opened", "app", 8, "Question about terrorist movies"));
 
         assertThat(forge.labels(owner(flavor), "app", 8)).containsExactly("needs-triage");
     }
@@ -165,7 +174,7 @@ class TriageHandlerTest {
         FakeForge forge = forge(flavor);
         forge.createIssue(owner(flavor), "app", 9, "Update docs: error codes");
 
-        handler.handle(delivery(flavor, "pull_request", "edited", "app", 9, "Update docs: error codes"));
+        handle(delivery(flavor, "pull_request", "edited", "app", 9, "Update docs: error codes"));
 
         assertThat(forge.labels(owner(flavor), "app", 9)).containsExactlyInAnyOrder("bug", "documentation");
     }
@@ -179,7 +188,7 @@ class TriageHandlerTest {
         forge.labelIssue(owner(flavor), "app", 10, "Bug");
 
         // When
-        handler.handle(delivery(flavor, "issues", "edited", "app", 10, "Crash in docs"));
+        handle(delivery(flavor, "issues", "edited", "app", 10, "Crash in docs"));
 
         // Then
         assertThat(forge.labels(owner(flavor), "app", 10)).containsExactly("Bug", "documentation");
@@ -191,8 +200,8 @@ class TriageHandlerTest {
     void a_closed_issue_makes_no_call(Flavor flavor) throws Exception {
         forge(flavor).createIssue(owner(flavor), "app", 11, "App crash on start");
 
-        handler.handle(delivery(flavor, "issues", "closed", "app", 11, "App crash on start"));
-        handler.handle(delivery(flavor, "issue_comment", "created", "app", 11, "App crash on start"));
+        handle(delivery(flavor, "issues", "closed", "app", 11, "App crash on start"));
+        handle(delivery(flavor, "issue_comment", "created", "app", 11, "App crash on start"));
 
         assertThat(forge(flavor).requests()).isEmpty();
     }
@@ -207,7 +216,7 @@ class TriageHandlerTest {
 
         // When
         ForgeCallException failure = catchThrowableOfType(ForgeCallException.class,
-                () -> handler.handle(delivery(flavor, "issues", "opened", "app", 12, "App crash on start")));
+                () -> handle(delivery(flavor, "issues", "opened", "app", 12, "App crash on start")));
 
         // Then
         assertThat(failure.kind()).isEqualTo(ForgeCallException.Kind.PERMANENT);
@@ -221,7 +230,7 @@ class TriageHandlerTest {
         github.failNext(1, 503);
 
         ForgeCallException failure = catchThrowableOfType(ForgeCallException.class,
-                () -> handler.handle(delivery(Flavor.GITHUB, "issues", "opened", "app", 13, "App crash on start")));
+                () -> handle(delivery(Flavor.GITHUB, "issues", "opened", "app", 13, "App crash on start")));
 
         assertThat(failure.kind()).isEqualTo(ForgeCallException.Kind.TRANSIENT);
     }
@@ -230,7 +239,7 @@ class TriageHandlerTest {
     void a_repository_with_triage_disabled_is_left_alone() throws Exception {
         github.createIssue("GhOrg", "quiet", 1, "App crash on start");
 
-        handler.handle(delivery(Flavor.GITHUB, "issues", "opened", "quiet", 1, "App crash on start"));
+        handle(delivery(Flavor.GITHUB, "issues", "opened", "quiet", 1, "App crash on start"));
 
         assertThat(github.requests()).isEmpty();
     }
@@ -239,7 +248,7 @@ class TriageHandlerTest {
     void without_needs_triage_and_without_a_hit_nothing_is_called() throws Exception {
         github.createIssue("GhOrg", "plain", 1, "A question");
 
-        handler.handle(delivery(Flavor.GITHUB, "issues", "opened", "plain", 1, "A question"));
+        handle(delivery(Flavor.GITHUB, "issues", "opened", "plain", 1, "A question"));
 
         assertThat(github.requests()).isEmpty();
     }
@@ -251,7 +260,7 @@ class TriageHandlerTest {
                 stranger.action(), "someone-else", stranger.repo(), stranger.sender(), stranger.receivedAt(),
                 stranger.routes(), stranger.payload());
 
-        handler.handle(stranger);
+        handle(stranger);
 
         assertThat(github.requests()).isEmpty();
     }
@@ -266,7 +275,7 @@ class TriageHandlerTest {
                 "alice", Instant.now(), List.of(), payload);
 
         // When
-        handler.handle(delivery);
+        handle(delivery);
 
         // Then
         assertThat(forgejo.labels("FjOrg", "app", 21)).containsExactly("bug");
@@ -280,7 +289,7 @@ class TriageHandlerTest {
                 Instant.now(), List.of(), payload);
 
         // Before: a ForgeCallException PERMANENT with a made-up status 0, as if the forge had refused
-        InvalidInputException failure = catchThrowableOfType(InvalidInputException.class, () -> handler.handle(delivery));
+        InvalidInputException failure = catchThrowableOfType(InvalidInputException.class, () -> handle(delivery));
 
         assertThat(failure.kind()).isEqualTo(InvalidInputException.Kind.PAYLOAD);
         assertThat(failure.getMessage()).contains("issues.opened").contains("d-x");
