@@ -99,9 +99,9 @@ final class DeduplicateAndRoute extends ContextualProcessor<String, byte[], Stri
      * it is routed again rather than dropped as a repeat.
      */
     private boolean isReplayOfDedupDeadLetter(Record<String, byte[]> raw) {
-        var header = raw.headers().lastHeader(topics.header(DeadLetterHeaders.REPLAY_OF));
-        return header != null && header.value() != null
-                && new String(header.value(), java.nio.charset.StandardCharsets.UTF_8).startsWith(TopicNames.DEDUP + ":");
+        return DeadLetterHeaders.text(raw.headers(), topics, DeadLetterHeaders.REPLAY_OF)
+                .filter(id -> id.startsWith(TopicNames.DEDUP + ":"))
+                .isPresent();
     }
 
     /** Seen within the retention; an older entry the sweep has not reached yet counts as absent. */

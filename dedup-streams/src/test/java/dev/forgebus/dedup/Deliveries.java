@@ -4,7 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TopologyTestDriver;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -105,18 +107,8 @@ final class Deliveries {
         }
         JsonNode repository = payload.path("repository");
         String owner = login(repository.isObject() ? repository.path("owner") : payload.path("organization"));
-        RecordHeaders h = new RecordHeaders();
-        h.add(topics.header(RawRecordHeaders.FORGE), utf8(forge));
-        h.add(topics.header(RawRecordHeaders.FORGE_TYPE), utf8(forgeType));
-        h.add(topics.header(RawRecordHeaders.DELIVERY_ID), utf8(deliveryId));
-        h.add(topics.header(RawRecordHeaders.EVENT), utf8(event));
-        h.add(topics.header(RawRecordHeaders.ACTION), utf8(payload.path("action").asText("")));
-        h.add(topics.header(RawRecordHeaders.OWNER), utf8(owner));
-        h.add(topics.header(RawRecordHeaders.REPO), utf8(repository.path("name").asText("")));
-        h.add(topics.header(RawRecordHeaders.SENDER), utf8(login(payload.path("sender"))));
-        h.add(topics.header(RawRecordHeaders.RECEIVED_AT), utf8(receivedAt.toString()));
-        h.add(RawRecordHeaders.CONTENT_TYPE, utf8("application/json"));
-        return h;
+        return new RawRecordHeaders.Values(forge, forgeType, deliveryId, event, payload.path("action").asText(""), owner,
+                repository.path("name").asText(""), login(payload.path("sender")), receivedAt, "application/json").toHeaders(topics);
     }
 
     /** An envelope as dedup builds it, for router tests. */
@@ -132,16 +124,24 @@ final class Deliveries {
         }
     }
 
+    /**
+     * A {@link TopologyTestDriver} over the topology in {@code builder}: the production function
+     * under test, with its persistent store in {@code stateDir} and the wall clock at {@code start}.
+     */
+    static TopologyTestDriver driver(StreamsBuilder builder, String applicationId, java.nio.file.Path stateDir, Instant start) {
+        java.util.Properties props = new java.util.Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        return new TopologyTestDriver(builder.build(), props, start);
+    }
+
     private static String login(JsonNode user) {
         String login = user.path("login").asText("");
         return login.isEmpty() ? user.path("username").asText("") : login;
     }
 
     private static byte[] json(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -1,6 +1,5 @@
 package dev.forgebus.gateway;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -14,7 +13,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -108,23 +107,9 @@ public final class RawEventPublisher implements AutoCloseable {
         }
     }
 
-    private RecordHeaders headers(RawDelivery d) {
-        RecordHeaders h = new RecordHeaders();
-        h.add(topics.header(RawRecordHeaders.FORGE), utf8(d.forgeId()));
-        h.add(topics.header(RawRecordHeaders.FORGE_TYPE), utf8(d.forgeType().id()));
-        h.add(topics.header(RawRecordHeaders.DELIVERY_ID), utf8(d.deliveryId()));
-        h.add(topics.header(RawRecordHeaders.EVENT), utf8(d.event()));
-        h.add(topics.header(RawRecordHeaders.ACTION), utf8(d.facts().action()));
-        h.add(topics.header(RawRecordHeaders.OWNER), utf8(d.facts().owner()));
-        h.add(topics.header(RawRecordHeaders.REPO), utf8(d.facts().repo()));
-        h.add(topics.header(RawRecordHeaders.SENDER), utf8(d.facts().sender()));
-        h.add(topics.header(RawRecordHeaders.RECEIVED_AT), utf8(d.receivedAt().toString()));
-        h.add(RawRecordHeaders.CONTENT_TYPE, utf8(d.contentType()));
-        return h;
-    }
-
-    private static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
+    private Headers headers(RawDelivery d) {
+        return new RawRecordHeaders.Values(d.forgeId(), d.forgeType().id(), d.deliveryId(), d.event(), d.facts().action(),
+                d.facts().owner(), d.facts().repo(), d.facts().sender(), d.receivedAt(), d.contentType()).toHeaders(topics);
     }
 
     /** Empty while the producer can send; otherwise why it never will again. */

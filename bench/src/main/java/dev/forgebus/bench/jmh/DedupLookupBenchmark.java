@@ -1,8 +1,6 @@
 package dev.forgebus.bench.jmh;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -14,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -145,23 +142,9 @@ public class DedupLookupBenchmark {
 
     /** The headers the gateway writes on a raw record (as the dedup-streams tests build them). */
     private Headers headers(String deliveryId) {
-        RecordHeaders h = new RecordHeaders();
-        h.add(topics.header(RawRecordHeaders.FORGE), utf8("gh"));
-        h.add(topics.header(RawRecordHeaders.FORGE_TYPE), utf8("github"));
-        h.add(topics.header(RawRecordHeaders.DELIVERY_ID), utf8(deliveryId));
-        h.add(topics.header(RawRecordHeaders.EVENT), utf8("issues"));
         // The facts the gateway derives (Payloads' issue events are MyOrg/app, opened by octocat)
-        h.add(topics.header(RawRecordHeaders.ACTION), utf8("opened"));
-        h.add(topics.header(RawRecordHeaders.OWNER), utf8("MyOrg"));
-        h.add(topics.header(RawRecordHeaders.REPO), utf8("app"));
-        h.add(topics.header(RawRecordHeaders.SENDER), utf8("octocat"));
-        h.add(topics.header(RawRecordHeaders.RECEIVED_AT), utf8(receivedAt));
-        h.add(RawRecordHeaders.CONTENT_TYPE, utf8("application/json"));
-        return h;
-    }
-
-    private static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
+        return new RawRecordHeaders.Values("gh", "github", deliveryId, "issues", "opened", "MyOrg", "app", "octocat",
+                java.time.Instant.parse(receivedAt), "application/json").toHeaders(topics);
     }
 
     static ForgebusConfig config() {

@@ -1,13 +1,12 @@
 package dev.forgebus.common.schedule;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.header.Headers;
 
 import dev.forgebus.common.event.Json;
 import dev.forgebus.common.kafka.RawRecordHeaders;
@@ -39,22 +38,9 @@ public final class TickRecord {
         value.put("manual", manual);
         value.put("forge", job.forge());
         value.put("org", job.org());
-        RecordHeaders h = new RecordHeaders();
-        h.add(topics.header(RawRecordHeaders.FORGE), utf8(ScheduledJobs.FORGE_ID));
-        h.add(topics.header(RawRecordHeaders.FORGE_TYPE), utf8(ScheduledJobs.FORGE_ID));
-        h.add(topics.header(RawRecordHeaders.DELIVERY_ID), utf8(deliveryId));
-        h.add(topics.header(RawRecordHeaders.EVENT), utf8(ScheduledJobs.EVENT));
-        h.add(topics.header(RawRecordHeaders.ACTION), utf8(""));
-        h.add(topics.header(RawRecordHeaders.OWNER), utf8(job.org()));
-        h.add(topics.header(RawRecordHeaders.REPO), utf8(""));
-        h.add(topics.header(RawRecordHeaders.SENDER), utf8(""));
-        h.add(topics.header(RawRecordHeaders.RECEIVED_AT), utf8(receivedAt.toString()));
-        h.add(RawRecordHeaders.CONTENT_TYPE, utf8("application/json"));
+        Headers h = new RawRecordHeaders.Values(ScheduledJobs.FORGE_ID, ScheduledJobs.FORGE_ID, deliveryId, ScheduledJobs.EVENT,
+                "", job.org(), "", "", receivedAt, "application/json").toHeaders(topics);
         String key = ScheduledJobs.FORGE_ID + (job.orgScoped() ? "/" + job.org() : "");
         return new ProducerRecord<>(topics.raw(), null, key, Json.write(value), h);
-    }
-
-    private static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }
