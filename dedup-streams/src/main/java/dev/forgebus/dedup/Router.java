@@ -10,11 +10,11 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 
-import dev.forgebus.common.config.DependencyTriggers;
+import dev.forgebus.common.config.DependencyTriggerSettings;
 import dev.forgebus.common.config.ForgebusConfig;
-import dev.forgebus.common.config.Mirror;
+import dev.forgebus.common.config.MirrorSettings;
 import dev.forgebus.common.config.ModuleId;
-import dev.forgebus.common.config.Release;
+import dev.forgebus.common.config.ReleaseSettings;
 import dev.forgebus.common.config.RepoConfig;
 import dev.forgebus.common.config.RepositorySettings;
 import dev.forgebus.common.event.EventEnvelope;
@@ -104,13 +104,13 @@ public final class Router {
      * the same names, on another forge, whose mirror names this forge as the primary.
      */
     private static RouteDecision decideMirror(ForgebusConfig config, RepositorySettings settings, EventEnvelope e) {
-        Optional<Mirror> mirror = mirrorSettings(config, e.forge(), e.owner(), e.repo());
+        Optional<MirrorSettings> mirror = mirrorSettings(config, e.forge(), e.owner(), e.repo());
         if (mirror.isEmpty()) {
             return settings.org().isEmpty()
                     ? notRouted(ModuleId.MIRROR, REPOSITORY_NOT_CONFIGURED)
                     : notRouted(ModuleId.MIRROR, MODULE_NOT_CONFIGURED);
         }
-        Mirror m = mirror.get();
+        MirrorSettings m = mirror.get();
         if (!m.enabled()) {
             return notRouted(ModuleId.MIRROR, MODULE_DISABLED);
         }
@@ -131,8 +131,8 @@ public final class Router {
      * else a repository block of an org on another forge whose {@code primary_forge} is this forge
      * (the primary carries the repository's names). Workers use the same lookup.
      */
-    public static Optional<Mirror> mirrorSettings(ForgebusConfig config, String forge, String owner, String repo) {
-        Optional<Mirror> own = config.resolve(forge, owner, repo).mirror();
+    public static Optional<MirrorSettings> mirrorSettings(ForgebusConfig config, String forge, String owner, String repo) {
+        Optional<MirrorSettings> own = config.resolve(forge, owner, repo).mirror();
         if (own.isPresent()) {
             return own;
         }
@@ -199,13 +199,13 @@ public final class Router {
         return switch (module) {
             case TRIAGE -> matches(TRIAGE_EVENTS, e);
             case RELEASE -> {
-                Release release = s.release().orElseThrow();
+                ReleaseSettings release = s.release().orElseThrow();
                 yield release.trigger().onTagPush() && isTagPush(e)
                         || release.trigger().onMergeLabel() && isMergedPullRequest(e);
             }
             case AUTO_MERGE -> matches(AUTO_MERGE_EVENTS, e);
             case DEPENDENCY_TRIGGERS -> {
-                DependencyTriggers triggers = s.dependencyTriggers().orElseThrow();
+                DependencyTriggerSettings triggers = s.dependencyTriggers().orElseThrow();
                 yield switch (triggers.on()) {
                     case RELEASE -> e.event().equals("release") && action(e).equals("published");
                     case TAG_PUSH -> isTagPush(e);

@@ -81,7 +81,7 @@ final class ModuleReader {
                 Optional.ofNullable(blocks.get(ModuleId.DEPENDENCY_TRIGGERS)).map(this::dependencyTriggers));
     }
 
-    AutoTriage triage(YamlBlock b) {
+    TriageSettings triage(YamlBlock b) {
         List<TriageRule> rules = new ArrayList<>();
         List<Node> items = b.items("rules");
         for (int i = 0; i < items.size(); i++) {
@@ -89,26 +89,26 @@ final class ModuleReader {
             YamlBlock.open(b.reader(), item, b.pathOf("rules") + "[" + i + "]", ConfigProblems.lineOf(item), RULE_KEYS)
                     .ifPresent(rule -> rules.add(new TriageRule(nonEmptyList(rule, "keywords"), nonEmptyList(rule, "labels"))));
         }
-        return new AutoTriage(b.bool("enabled", true), b.bool("add_needs_triage_label", false),
-                b.string("needs_triage_label", AutoTriage.DEFAULT_NEEDS_TRIAGE_LABEL), rules);
+        return new TriageSettings(b.bool("enabled", true), b.bool("add_needs_triage_label", false),
+                b.string("needs_triage_label", TriageSettings.DEFAULT_NEEDS_TRIAGE_LABEL), rules);
     }
 
-    StaleManagement stale(YamlBlock b) {
-        int daysUntilStale = b.integer("days_until_stale", StaleManagement.DEFAULT_DAYS_UNTIL_STALE, 1, 36_500);
-        int daysUntilClose = b.integer("days_until_close", StaleManagement.DEFAULT_DAYS_UNTIL_CLOSE, 0, 36_500);
-        return new StaleManagement(b.bool("enabled", true), daysUntilStale, daysUntilClose,
-                b.string("stale_label", StaleManagement.DEFAULT_STALE_LABEL),
+    StaleSettings stale(YamlBlock b) {
+        int daysUntilStale = b.integer("days_until_stale", StaleSettings.DEFAULT_DAYS_UNTIL_STALE, 1, 36_500);
+        int daysUntilClose = b.integer("days_until_close", StaleSettings.DEFAULT_DAYS_UNTIL_CLOSE, 0, 36_500);
+        return new StaleSettings(b.bool("enabled", true), daysUntilStale, daysUntilClose,
+                b.string("stale_label", StaleSettings.DEFAULT_STALE_LABEL),
                 b.strings("exempt_labels", List.of()),
-                schedule(b, "schedule").orElse(StaleManagement.DEFAULT_SCHEDULE),
+                schedule(b, "schedule").orElse(StaleSettings.DEFAULT_SCHEDULE),
                 timeZone(b, "time_zone"),
                 b.bool("include_pull_requests", false),
                 b.text("stale_comment").map(NodeReader.Text::value)
-                        .orElse(StaleManagement.defaultStaleComment(daysUntilStale, daysUntilClose)),
+                        .orElse(StaleSettings.defaultStaleComment(daysUntilStale, daysUntilClose)),
                 b.text("close_comment").map(NodeReader.Text::value)
-                        .orElse(StaleManagement.defaultCloseComment(daysUntilClose)));
+                        .orElse(StaleSettings.defaultCloseComment(daysUntilClose)));
     }
 
-    Notifications notifications(YamlBlock b) {
+    NotificationSettings notifications(YamlBlock b) {
         boolean enabled = b.bool("enabled", true);
         if (enabled && !b.has("channels")) {
             b.missing("channels");
@@ -132,7 +132,7 @@ final class ModuleReader {
                 }
             });
         }
-        return new Notifications(enabled, channels);
+        return new NotificationSettings(enabled, channels);
     }
 
     /** Empty also when the URL is empty: {@code ${SLACK_WEBHOOK_URL:-}} leaves that channel out. */
@@ -174,16 +174,16 @@ final class ModuleReader {
         return url;
     }
 
-    Release release(YamlBlock b) {
-        return new Release(b.bool("enabled", true),
+    ReleaseSettings release(YamlBlock b) {
+        return new ReleaseSettings(b.bool("enabled", true),
                 b.choice("trigger", ReleaseTrigger.TAG_PUSH, ReleaseTrigger.values(), ReleaseTrigger::id),
-                b.string("tag_pattern", Release.DEFAULT_TAG_PATTERN),
-                b.string("changelog_path", Release.DEFAULT_CHANGELOG_PATH),
+                b.string("tag_pattern", ReleaseSettings.DEFAULT_TAG_PATTERN),
+                b.string("changelog_path", ReleaseSettings.DEFAULT_CHANGELOG_PATH),
                 b.bool("draft", false),
-                b.string("release_label", Release.DEFAULT_RELEASE_LABEL));
+                b.string("release_label", ReleaseSettings.DEFAULT_RELEASE_LABEL));
     }
 
-    AutoMerge autoMerge(YamlBlock b) {
+    AutoMergeSettings autoMerge(YamlBlock b) {
         MergeMethod method = b.choice("merge_method", MergeMethod.MERGE, MergeMethod.values(), MergeMethod::id);
         Optional<ForgeType> type = orgForge.flatMap(forges::typeOf);
         if (type.isPresent() && !method.supportedBy(type.get())) {
@@ -192,15 +192,15 @@ final class ModuleReader {
                             .collect(Collectors.joining(", ")) + ")");
             method = MergeMethod.MERGE;
         }
-        return new AutoMerge(b.bool("enabled", true),
-                b.string("trigger_label", AutoMerge.DEFAULT_TRIGGER_LABEL),
+        return new AutoMergeSettings(b.bool("enabled", true),
+                b.string("trigger_label", AutoMergeSettings.DEFAULT_TRIGGER_LABEL),
                 method,
                 b.strings("required_checks", List.of()),
                 b.bool("delete_branch", false));
     }
 
     /** Empty when the block cannot be typed (reported): a mirror without its mirror is nothing. */
-    Optional<Mirror> mirror(YamlBlock b) {
+    Optional<MirrorSettings> mirror(YamlBlock b) {
         boolean enabled = b.bool("enabled", true);
         Optional<String> primary = b.text("primary_forge").flatMap(t -> forgeName(t, b.pathOf("primary_forge"), b.reader()))
                 .or(() -> orgForge);
@@ -209,11 +209,11 @@ final class ModuleReader {
         }
         Optional<RepoRef> mirror = b.text("mirror").flatMap(t -> repoRef(t, b.pathOf("mirror"), b.reader()));
         boolean verifyOnPush = b.bool("verify_on_push", true);
-        int maxDrift = b.integer("max_drift_seconds", Mirror.DEFAULT_MAX_DRIFT_SECONDS, 1, 7 * 24 * 3600);
+        int maxDrift = b.integer("max_drift_seconds", MirrorSettings.DEFAULT_MAX_DRIFT_SECONDS, 1, 7 * 24 * 3600);
         if (mirror.isEmpty() || primary.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new Mirror(enabled, primary.get(), mirror.get(), verifyOnPush, maxDrift));
+        return Optional.of(new MirrorSettings(enabled, primary.get(), mirror.get(), verifyOnPush, maxDrift));
     }
 
     /**
@@ -232,7 +232,7 @@ final class ModuleReader {
         return byType;
     }
 
-    DependencyTriggers dependencyTriggers(YamlBlock b) {
+    DependencyTriggerSettings dependencyTriggers(YamlBlock b) {
         boolean enabled = b.bool("enabled", true);
         List<RepoRef> downstream = new ArrayList<>();
         List<NodeReader.Text> written = b.texts("downstream");
@@ -244,11 +244,11 @@ final class ModuleReader {
         } else if (enabled && written.isEmpty()) {
             b.problem("downstream", "must list at least one repository");
         }
-        String eventType = b.string("event_type", DependencyTriggers.DEFAULT_EVENT_TYPE);
+        String eventType = b.string("event_type", DependencyTriggerSettings.DEFAULT_EVENT_TYPE);
         if (eventType.length() > MAX_EVENT_TYPE_LENGTH) {
             b.problem("event_type", "at most " + MAX_EVENT_TYPE_LENGTH + " characters (GitHub's limit)");
         }
-        return new DependencyTriggers(enabled,
+        return new DependencyTriggerSettings(enabled,
                 b.choice("on", UpstreamEvent.RELEASE, UpstreamEvent.values(), UpstreamEvent::id), downstream, eventType);
     }
 

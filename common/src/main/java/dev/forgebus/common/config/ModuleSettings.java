@@ -8,10 +8,10 @@ import java.util.Optional;
  * settings). Empty means the block is not configured for that scope; a present block may still
  * say {@code enabled: false}.
  */
-public record ModuleSettings(Optional<AutoTriage> triage, Optional<StaleManagement> stale,
-                             Optional<Notifications> notifications, Optional<Release> release,
-                             Optional<AutoMerge> autoMerge, Optional<Mirror> mirror,
-                             Optional<DependencyTriggers> dependencyTriggers) {
+public record ModuleSettings(Optional<TriageSettings> triage, Optional<StaleSettings> stale,
+                             Optional<NotificationSettings> notifications, Optional<ReleaseSettings> release,
+                             Optional<AutoMergeSettings> autoMerge, Optional<MirrorSettings> mirror,
+                             Optional<DependencyTriggerSettings> dependencyTriggers) {
 
     public ModuleSettings {
         Objects.requireNonNull(triage, "triage");

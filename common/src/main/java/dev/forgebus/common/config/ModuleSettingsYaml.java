@@ -45,7 +45,7 @@ final class ModuleSettingsYaml {
         return nodes;
     }
 
-    private static Map<String, Object> triage(AutoTriage t) {
+    private static Map<String, Object> triage(TriageSettings t) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("enabled", t.enabled());
         m.put("add_needs_triage_label", t.addNeedsTriageLabel());
@@ -61,7 +61,7 @@ final class ModuleSettingsYaml {
         return m;
     }
 
-    private static Map<String, Object> stale(StaleManagement s) {
+    private static Map<String, Object> stale(StaleSettings s) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("enabled", s.enabled());
         m.put("days_until_stale", s.daysUntilStale());
@@ -71,16 +71,16 @@ final class ModuleSettingsYaml {
         m.put("schedule", s.schedule());
         m.put("time_zone", s.timeZone().getId());
         m.put("include_pull_requests", s.includePullRequests());
-        if (!s.staleComment().equals(StaleManagement.defaultStaleComment(s.daysUntilStale(), s.daysUntilClose()))) {
+        if (!s.staleComment().equals(StaleSettings.defaultStaleComment(s.daysUntilStale(), s.daysUntilClose()))) {
             m.put("stale_comment", text(s.staleComment()));
         }
-        if (!s.closeComment().equals(StaleManagement.defaultCloseComment(s.daysUntilClose()))) {
+        if (!s.closeComment().equals(StaleSettings.defaultCloseComment(s.daysUntilClose()))) {
             m.put("close_comment", text(s.closeComment()));
         }
         return m;
     }
 
-    private static Map<String, Object> notifications(Notifications n) {
+    private static Map<String, Object> notifications(NotificationSettings n) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("enabled", n.enabled());
         // By name: read back against the main config's channels (ConfiguredChannels), so no URL
@@ -95,7 +95,7 @@ final class ModuleSettingsYaml {
         return m;
     }
 
-    private static Map<String, Object> release(Release r) {
+    private static Map<String, Object> release(ReleaseSettings r) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("enabled", r.enabled());
         m.put("trigger", r.trigger().id());
@@ -106,7 +106,7 @@ final class ModuleSettingsYaml {
         return m;
     }
 
-    private static Map<String, Object> autoMerge(AutoMerge a) {
+    private static Map<String, Object> autoMerge(AutoMergeSettings a) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("enabled", a.enabled());
         m.put("trigger_label", text(a.triggerLabel()));
@@ -116,7 +116,7 @@ final class ModuleSettingsYaml {
         return m;
     }
 
-    private static Map<String, Object> mirror(Mirror mirror) {
+    private static Map<String, Object> mirror(MirrorSettings mirror) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("enabled", mirror.enabled());
         m.put("primary_forge", mirror.primaryForge());
@@ -126,7 +126,7 @@ final class ModuleSettingsYaml {
         return m;
     }
 
-    private static Map<String, Object> dependencyTriggers(DependencyTriggers d) {
+    private static Map<String, Object> dependencyTriggers(DependencyTriggerSettings d) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("enabled", d.enabled());
         m.put("on", d.on().id());

@@ -91,7 +91,7 @@ final class OrgReader {
         // An org whose forge is unknown is still read through, to report everything else in it.
         ModuleReader modules = new ModuleReader(forges, forge);
         ModuleSettings defaults = modules.read(orgBlocks);
-        if (forge.isPresent() && defaults.stale().filter(StaleManagement::enabled).isPresent()) {
+        if (forge.isPresent() && defaults.stale().filter(StaleSettings::enabled).isPresent()) {
             ScheduledJobReader.jobNameProblem(ScheduledJobs.staleName(forge.get(), name))
                     .ifPresent(p -> org.reader().problems().add(org.line(), org.path() + ".stale_management: " + p));
         }

@@ -13,10 +13,10 @@ import java.util.Set;
  * @param org                  the org it belongs to, if configured
  * @param repositoryConfigured whether the repository is listed under its org (else org defaults)
  */
-public record RepositorySettings(Optional<OrgConfig> org, boolean repositoryConfigured, Optional<AutoTriage> triage,
-                                 Optional<StaleManagement> stale, Optional<Notifications> notifications,
-                                 Optional<Release> release, Optional<AutoMerge> autoMerge, Optional<Mirror> mirror,
-                                 Optional<DependencyTriggers> dependencyTriggers) {
+public record RepositorySettings(Optional<OrgConfig> org, boolean repositoryConfigured, Optional<TriageSettings> triage,
+                                 Optional<StaleSettings> stale, Optional<NotificationSettings> notifications,
+                                 Optional<ReleaseSettings> release, Optional<AutoMergeSettings> autoMerge, Optional<MirrorSettings> mirror,
+                                 Optional<DependencyTriggerSettings> dependencyTriggers) {
 
     public RepositorySettings {
         Objects.requireNonNull(org, "org");
@@ -42,13 +42,13 @@ public record RepositorySettings(Optional<OrgConfig> org, boolean repositoryConf
     /** Whether {@code module} is configured AND enabled here; false for modules not scoped to repositories. */
     public boolean enabled(ModuleId module) {
         return switch (module) {
-            case TRIAGE -> triage.filter(AutoTriage::enabled).isPresent();
-            case STALE -> stale.filter(StaleManagement::enabled).isPresent();
-            case NOTIFICATIONS -> notifications.filter(Notifications::enabled).isPresent();
-            case RELEASE -> release.filter(Release::enabled).isPresent();
-            case AUTO_MERGE -> autoMerge.filter(AutoMerge::enabled).isPresent();
-            case MIRROR -> mirror.filter(Mirror::enabled).isPresent();
-            case DEPENDENCY_TRIGGERS -> dependencyTriggers.filter(DependencyTriggers::enabled).isPresent();
+            case TRIAGE -> triage.filter(TriageSettings::enabled).isPresent();
+            case STALE -> stale.filter(StaleSettings::enabled).isPresent();
+            case NOTIFICATIONS -> notifications.filter(NotificationSettings::enabled).isPresent();
+            case RELEASE -> release.filter(ReleaseSettings::enabled).isPresent();
+            case AUTO_MERGE -> autoMerge.filter(AutoMergeSettings::enabled).isPresent();
+            case MIRROR -> mirror.filter(MirrorSettings::enabled).isPresent();
+            case DEPENDENCY_TRIGGERS -> dependencyTriggers.filter(DependencyTriggerSettings::enabled).isPresent();
             case CRON_DISPATCH, HEALTH_MONITOR, MIGRATIONS -> false;
         };
     }

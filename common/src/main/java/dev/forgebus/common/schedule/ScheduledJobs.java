@@ -9,7 +9,7 @@ import java.util.Optional;
 import dev.forgebus.common.config.ForgebusConfig;
 import dev.forgebus.common.config.ModuleId;
 import dev.forgebus.common.config.OrgConfig;
-import dev.forgebus.common.config.StaleManagement;
+import dev.forgebus.common.config.StaleSettings;
 
 /**
  * The scheduler's jobs, derived from the config alone (a pure function, so dedup's router, the
@@ -35,7 +35,7 @@ public final class ScheduledJobs {
     public static List<ScheduledJob> of(ForgebusConfig config) {
         List<ScheduledJob> jobs = new ArrayList<>();
         for (OrgConfig org : config.orgs().values()) {
-            Optional<StaleManagement> stale = org.defaults().stale().filter(StaleManagement::enabled);
+            Optional<StaleSettings> stale = org.defaults().stale().filter(StaleSettings::enabled);
             stale.ifPresent(s -> jobs.add(new ScheduledJob(staleName(org.forge(), org.name()), ModuleId.STALE,
                     new JobSchedule.CronSchedule(s.schedule(), s.timeZone()), org.forge(), org.name())));
         }

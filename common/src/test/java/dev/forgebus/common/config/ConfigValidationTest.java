@@ -300,7 +300,7 @@ class ConfigValidationTest {
         ForgebusConfig config = ConfigLoader.parse(yaml, "forgebus.yml", name -> null);
 
         // Then keys written next to the merge key win over merged ones
-        Release release = config.resolve("github", "MyOrg", "a").release().orElseThrow();
+        ReleaseSettings release = config.resolve("github", "MyOrg", "a").release().orElseThrow();
         assertThat(release.draft()).isFalse();
         assertThat(release.changelogPath()).isEqualTo("CHANGES.md");
     }

@@ -95,7 +95,7 @@ class ExampleConfigTest {
                 ModuleId.NOTIFICATIONS, ModuleId.RELEASE, ModuleId.AUTO_MERGE, ModuleId.MIRROR,
                 ModuleId.DEPENDENCY_TRIGGERS);
         assertThat(myRepo.mirror().orElseThrow()).isEqualTo(
-                new Mirror(true, "codeberg", new RepoRef("github", "MyOrg", "my-repo"), true, 300));
+                new MirrorSettings(true, "codeberg", new RepoRef("github", "MyOrg", "my-repo"), true, 300));
         assertThat(myRepo.dependencyTriggers().orElseThrow().downstream()).containsExactly(
                 new RepoRef("github", "MyOrg", "app-a"), new RepoRef("codeberg", "OtherOrg", "app-b"));
         assertThat(myRepo.autoMerge().orElseThrow().mergeMethod()).isEqualTo(MergeMethod.SQUASH);

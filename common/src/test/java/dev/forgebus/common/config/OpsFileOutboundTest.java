@@ -79,7 +79,7 @@ class OpsFileOutboundTest {
 
     @Test
     void an_ops_file_enables_a_configured_channel_by_name() throws ConfigException {
-        Notifications notifications = apply("notifications: { enabled: true, channels: [ ops-slack ] }")
+        NotificationSettings notifications = apply("notifications: { enabled: true, channels: [ ops-slack ] }")
                 .notifications().orElseThrow();
 
         assertThat(notifications.enabled()).isTrue();
@@ -93,7 +93,7 @@ class OpsFileOutboundTest {
 
     @Test
     void an_ops_file_that_leaves_channels_alone_keeps_the_main_config_ones() throws ConfigException {
-        Notifications notifications = apply("notifications: { enabled: true }").notifications().orElseThrow();
+        NotificationSettings notifications = apply("notifications: { enabled: true }").notifications().orElseThrow();
 
         assertThat(notifications.channels()).map(NotificationChannel::name).containsExactly("ops-slack", "discord");
     }

@@ -50,13 +50,13 @@ class OpsFileTest {
                 stale_management: { days_until_close: 2 }
                 """);
 
-        AutoTriage triage = settings.triage().orElseThrow();
+        TriageSettings triage = settings.triage().orElseThrow();
         assertThat(triage.rules()).containsExactly(new TriageRule(List.of("flaky"), List.of("ci")));
         assertThat(triage.addNeedsTriageLabel()).isTrue();
-        Release release = settings.release().orElseThrow();
+        ReleaseSettings release = settings.release().orElseThrow();
         assertThat(release.draft()).isFalse();
         assertThat(release.tagPattern()).isEqualTo("release-*");
-        StaleManagement stale = settings.stale().orElseThrow();
+        StaleSettings stale = settings.stale().orElseThrow();
         assertThat(stale.daysUntilStale()).isEqualTo(30);
         assertThat(stale.daysUntilClose()).isEqualTo(2);
         assertThat(stale.staleComment()).isEqualTo("cost ${HOME}");

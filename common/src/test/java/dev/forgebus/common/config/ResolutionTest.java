@@ -58,10 +58,10 @@ class ResolutionTest {
         RepositorySettings settings = config.resolve("github", "MyOrg", "Listed-Repo");
 
         // Then the overridden key changed and the org's other keys stayed
-        AutoTriage triage = settings.triage().orElseThrow();
+        TriageSettings triage = settings.triage().orElseThrow();
         assertThat(triage.addNeedsTriageLabel()).isFalse();
         assertThat(triage.rules()).containsExactly(new TriageRule(List.of("crash"), List.of("bug")));
-        StaleManagement stale = settings.stale().orElseThrow();
+        StaleSettings stale = settings.stale().orElseThrow();
         assertThat(stale.daysUntilStale()).isEqualTo(30);
         assertThat(stale.daysUntilClose()).isEqualTo(3);
         assertThat(stale.staleComment()).contains("30 days").contains("3 days");
@@ -74,7 +74,7 @@ class ResolutionTest {
         RepositorySettings settings = config.resolve("github", "MyOrg", "Listed-Repo");
 
         // Then: present, so a trace can say "disabled for this repository", and keeps the org's keys
-        Release release = settings.release().orElseThrow();
+        ReleaseSettings release = settings.release().orElseThrow();
         assertThat(release.enabled()).isFalse();
         assertThat(release.draft()).isTrue();
         assertThat(settings.enabled(ModuleId.RELEASE)).isFalse();
@@ -84,7 +84,7 @@ class ResolutionTest {
     @Test
     void mirror_comes_from_the_repository_only() {
         assertThat(config.resolve("github", "MyOrg", "listed-repo").mirror()).contains(
-                new Mirror(true, "github", new RepoRef("codeberg", "MyOrg", "listed-repo"), true, 300));
+                new MirrorSettings(true, "github", new RepoRef("codeberg", "MyOrg", "listed-repo"), true, 300));
         assertThat(config.resolve("github", "MyOrg", "other").mirror()).isEmpty();
     }
 
@@ -115,7 +115,7 @@ class ResolutionTest {
     @Test
     void a_module_block_without_enabled_counts_as_enabled() {
         assertThat(config.resolve("codeberg", "CodebergOrg", "x").triage().orElseThrow())
-                .isEqualTo(new AutoTriage(true, false, "needs-triage", List.of()));
+                .isEqualTo(new TriageSettings(true, false, "needs-triage", List.of()));
     }
 
     @Test

@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.forgebus.common.config.AutoTriage;
+import dev.forgebus.common.config.TriageSettings;
 import dev.forgebus.common.config.ModuleId;
 import dev.forgebus.common.config.RepoRef;
 import dev.forgebus.common.event.EventEnvelope;
@@ -56,14 +56,14 @@ public final class TriageHandler implements ModuleHandler {
             return Result.DONE;
         }
         RepoSettingsSource.Resolved resolved = context.settings();
-        Optional<AutoTriage> triage = resolved.settings().triage().filter(AutoTriage::enabled);
+        Optional<TriageSettings> triage = resolved.settings().triage().filter(TriageSettings::enabled);
         if (triage.isPresent()) {
             triage(item, triage.get(), context.clients());
         }
         return resolved.problem().map(Result::done).orElse(Result.DONE);
     }
 
-    private static void triage(EventEnvelope item, AutoTriage triage, ForgeClients clients) throws ForgeCallException, InterruptedException {
+    private static void triage(EventEnvelope item, TriageSettings triage, ForgeClients clients) throws ForgeCallException, InterruptedException {
         Subject subject = Subject.of(item);
         List<String> wanted = labelsFor(triage, subject.title());
         if (wanted.isEmpty()) {
@@ -93,7 +93,7 @@ public final class TriageHandler implements ModuleHandler {
     }
 
     /** The rules' labels, or the needs-triage label when configured and no rule hit. */
-    static List<String> labelsFor(AutoTriage triage, String title) {
+    static List<String> labelsFor(TriageSettings triage, String title) {
         TitleRules rules = TitleRules.of(triage.rules());
         if (rules.hits(title).isEmpty()) {
             return triage.addNeedsTriageLabel() ? List.of(triage.needsTriageLabel()) : List.of();

@@ -12,14 +12,14 @@ import java.util.Objects;
  * @param draft         create releases as drafts
  * @param releaseLabel  the label that makes a merged pull request a release (merge_label, both)
  */
-public record Release(boolean enabled, ReleaseTrigger trigger, String tagPattern, String changelogPath, boolean draft,
+public record ReleaseSettings(boolean enabled, ReleaseTrigger trigger, String tagPattern, String changelogPath, boolean draft,
                       String releaseLabel) {
 
     public static final String DEFAULT_TAG_PATTERN = "v*";
     public static final String DEFAULT_CHANGELOG_PATH = "CHANGELOG.md";
     public static final String DEFAULT_RELEASE_LABEL = "release";
 
-    public Release {
+    public ReleaseSettings {
         Objects.requireNonNull(trigger, "trigger");
         Objects.requireNonNull(tagPattern, "tagPattern");
         Objects.requireNonNull(changelogPath, "changelogPath");

@@ -18,7 +18,7 @@ import java.util.Objects;
  * @param staleComment        posted when marking; "" posts nothing
  * @param closeComment        posted when closing; "" posts nothing
  */
-public record StaleManagement(boolean enabled, int daysUntilStale, int daysUntilClose, String staleLabel,
+public record StaleSettings(boolean enabled, int daysUntilStale, int daysUntilClose, String staleLabel,
                               List<String> exemptLabels, String schedule, ZoneId timeZone, boolean includePullRequests,
                               String staleComment, String closeComment) {
 
@@ -27,7 +27,7 @@ public record StaleManagement(boolean enabled, int daysUntilStale, int daysUntil
     public static final String DEFAULT_STALE_LABEL = "stale";
     public static final String DEFAULT_SCHEDULE = "0 3 * * *";
 
-    public StaleManagement {
+    public StaleSettings {
         Objects.requireNonNull(staleLabel, "staleLabel");
         exemptLabels = List.copyOf(exemptLabels);
         Objects.requireNonNull(schedule, "schedule");

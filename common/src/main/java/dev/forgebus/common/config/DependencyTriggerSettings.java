@@ -12,11 +12,11 @@ import java.util.Objects;
  *                   org) or {@code forge:Owner/repo}
  * @param eventType  the {@code repository_dispatch} event type
  */
-public record DependencyTriggers(boolean enabled, UpstreamEvent on, List<RepoRef> downstream, String eventType) {
+public record DependencyTriggerSettings(boolean enabled, UpstreamEvent on, List<RepoRef> downstream, String eventType) {
 
     public static final String DEFAULT_EVENT_TYPE = "upstream_release";
 
-    public DependencyTriggers {
+    public DependencyTriggerSettings {
         Objects.requireNonNull(on, "on");
         downstream = List.copyOf(downstream);
         Objects.requireNonNull(eventType, "eventType");

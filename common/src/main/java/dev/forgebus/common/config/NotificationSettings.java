@@ -8,9 +8,9 @@ import java.util.List;
  * @param enabled  false switches notifications off for the scope
  * @param channels where they go
  */
-public record Notifications(boolean enabled, List<NotificationChannel> channels) {
+public record NotificationSettings(boolean enabled, List<NotificationChannel> channels) {
 
-    public Notifications {
+    public NotificationSettings {
         channels = List.copyOf(channels);
     }
 }

@@ -12,11 +12,11 @@ import java.util.Objects;
  * @param verifyOnPush    compare on every push to the primary
  * @param maxDriftSeconds how long heads may differ before a sync is triggered and drift reported
  */
-public record Mirror(boolean enabled, String primaryForge, RepoRef mirror, boolean verifyOnPush, int maxDriftSeconds) {
+public record MirrorSettings(boolean enabled, String primaryForge, RepoRef mirror, boolean verifyOnPush, int maxDriftSeconds) {
 
     public static final int DEFAULT_MAX_DRIFT_SECONDS = 300;
 
-    public Mirror {
+    public MirrorSettings {
         Objects.requireNonNull(primaryForge, "primaryForge");
         Objects.requireNonNull(mirror, "mirror");
     }

@@ -13,12 +13,12 @@ import java.util.Objects;
  *                       means the label alone is enough
  * @param deleteBranch   delete the head branch after the merge
  */
-public record AutoMerge(boolean enabled, String triggerLabel, MergeMethod mergeMethod, List<String> requiredChecks,
+public record AutoMergeSettings(boolean enabled, String triggerLabel, MergeMethod mergeMethod, List<String> requiredChecks,
                         boolean deleteBranch) {
 
     public static final String DEFAULT_TRIGGER_LABEL = "auto-merge";
 
-    public AutoMerge {
+    public AutoMergeSettings {
         Objects.requireNonNull(triggerLabel, "triggerLabel");
         Objects.requireNonNull(mergeMethod, "mergeMethod");
         requiredChecks = List.copyOf(requiredChecks);

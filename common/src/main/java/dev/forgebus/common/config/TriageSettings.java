@@ -12,11 +12,11 @@ import java.util.Objects;
  * @param needsTriageLabel    that label
  * @param rules               keyword rules, all applied (labels accumulate)
  */
-public record AutoTriage(boolean enabled, boolean addNeedsTriageLabel, String needsTriageLabel, List<TriageRule> rules) {
+public record TriageSettings(boolean enabled, boolean addNeedsTriageLabel, String needsTriageLabel, List<TriageRule> rules) {
 
     public static final String DEFAULT_NEEDS_TRIAGE_LABEL = "needs-triage";
 
-    public AutoTriage {
+    public TriageSettings {
         Objects.requireNonNull(needsTriageLabel, "needsTriageLabel");
         rules = List.copyOf(rules);
     }
