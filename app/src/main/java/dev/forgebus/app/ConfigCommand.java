@@ -34,7 +34,7 @@ final class ConfigCommand {
                 return 1;
             }
             try {
-                ForgebusConfig loaded = ConfigLoader.load(config.file);
+                ForgebusConfig loaded = ConfigLoader.load(config.file, config.modules().catalog());
                 out.printf("%s: OK (%d forges, %d orgs)%n", config.file, loaded.forges().size(), loaded.orgs().size());
                 return 0;
             } catch (ConfigException e) {

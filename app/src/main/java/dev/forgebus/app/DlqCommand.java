@@ -33,19 +33,20 @@ final class DlqCommand {
     static DeadLetters open(ConfigOption option) {
         ForgebusConfig config = option.load();
         return new DeadLetters(Limits.bootstrapServers(config), new TopicNames(config.kafka().topicPrefix()),
-                DeadLetters.DEFAULT_TIMEOUT, RecordSizes.maxRecordBytes(config.server().maxBodyBytes()));
+                DeadLetters.DEFAULT_TIMEOUT, RecordSizes.maxRecordBytes(config.server().maxBodyBytes()), java.time.Clock.systemUTC(),
+                config.modules());
     }
 
-    static Optional<DeadLetterSource> source(String id) {
+    static Optional<DeadLetterSource> source(ConfigOption config, String id) {
         if (id == null) {
             return Optional.empty();
         }
-        return Optional.of(DeadLetterSource.byId(id).orElseThrow(() -> new UserError("unknown module '" + id + "' (a module id or dedup)")));
+        return Optional.of(DeadLetterSource.byId(config.modules().catalog(), id).orElseThrow(() -> new UserError("unknown module '" + id + "' (a module id or dedup)")));
     }
 
-    static DeadLetterId id(String id) {
+    static DeadLetterId id(ConfigOption config, String id) {
         try {
-            return DeadLetterId.parse(id);
+            return DeadLetterId.parse(config.modules().catalog(), id);
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }
@@ -70,7 +71,7 @@ final class DlqCommand {
             if (limit < 1) {
                 throw new UserError("--limit must be at least 1");
             }
-            Optional<DeadLetterSource> source = source(module);
+            Optional<DeadLetterSource> source = source(config, module);
             try (DeadLetters letters = open(config)) {
                 PrintWriter out = spec.commandLine().getOut();
                 List<DeadLetter> found = letters.list(source, limit, Optional.ofNullable(since));
@@ -95,7 +96,7 @@ final class DlqCommand {
 
         @Override
         public Integer call() {
-            DeadLetterId parsed = id(id);
+            DeadLetterId parsed = id(config, id);
             try (DeadLetters letters = open(config)) {
                 DeadLetter letter = letters.show(parsed).orElseThrow(() -> new UserError("no dead letter " + parsed));
                 spec.commandLine().getOut().println(new String(Json.write(letter), java.nio.charset.StandardCharsets.UTF_8));
@@ -135,8 +136,8 @@ final class DlqCommand {
         }
 
         private ReplayRequest request() {
-            Optional<DeadLetterSource> source = source(module);
-            List<DeadLetterId> parsed = ids == null ? List.of() : ids.stream().map(DlqCommand::id).toList();
+            Optional<DeadLetterSource> source = source(config, module);
+            List<DeadLetterId> parsed = ids == null ? List.of() : ids.stream().map(i -> id(config, i)).toList();
             if (!all && source.isEmpty() && parsed.isEmpty() && since == null) {
                 throw new UserError(NOTHING_SELECTED);
             }

@@ -2,6 +2,7 @@ package dev.forgebus.app;
 
 import java.nio.file.Path;
 import java.util.EnumSet;
+import java.util.Optional;
 import java.util.Set;
 
 import dev.forgebus.common.config.ForgebusConfig;
@@ -18,7 +19,13 @@ public final class EmbeddedForgebus implements AutoCloseable {
     }
 
     public static EmbeddedForgebus start(ForgebusConfig config, Path dataDir) {
-        return new EmbeddedForgebus(ForgebusProcess.start(config, dataDir, true, EnumSet.allOf(ForgebusProcess.Role.class), Set.of()));
+        return start(Modules.BUILT_IN, config, dataDir);
+    }
+
+    /** With {@code modules}; {@code config} must have been read with their catalog ({@link Modules#catalog()}). */
+    public static EmbeddedForgebus start(Modules modules, ForgebusConfig config, Path dataDir) {
+        return new EmbeddedForgebus(ForgebusProcess.start(modules, config, Optional.empty(), dataDir, true,
+                EnumSet.allOf(ForgebusProcess.Role.class), Set.of()));
     }
 
     /** The webhook port. */

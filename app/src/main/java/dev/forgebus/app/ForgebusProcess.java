@@ -23,6 +23,7 @@ import dev.forgebus.broker.EmbeddedKafkaBroker;
 import dev.forgebus.common.config.ConfigSource;
 import dev.forgebus.common.config.ConfigWatcher;
 import dev.forgebus.common.config.ForgebusConfig;
+import dev.forgebus.common.config.ModuleCatalog;
 import dev.forgebus.common.config.ModuleId;
 import dev.forgebus.common.health.LivenessCheck;
 import dev.forgebus.common.health.ReadinessCheck;
@@ -78,6 +79,9 @@ final class ForgebusProcess implements AutoCloseable {
     private PrometheusMeterRegistry registry;
     private volatile boolean closed;
 
+    /** The modules with a handler that this process may run. */
+    private Modules registered;
+
     private ForgebusProcess() {
     }
 
@@ -89,16 +93,18 @@ final class ForgebusProcess implements AutoCloseable {
     enum Role { GATEWAY, DEDUP, WORKERS, SCHEDULER }
 
     static ForgebusProcess start(ForgebusConfig config, Path dataDir, boolean withEmbedded, Set<Role> roles, Set<ModuleId> modules) {
-        return start(config, Optional.empty(), dataDir, withEmbedded, roles, modules);
+        return start(Modules.BUILT_IN, config, Optional.empty(), dataDir, withEmbedded, roles, modules);
     }
 
     /**
      * @param configFile the file {@code config} was loaded from: watched, and reloaded when it
      *                   changes ({@link ConfigWatcher}); empty: the config stays as given
      */
-    static ForgebusProcess start(ForgebusConfig config, Optional<Path> configFile, Path dataDir, boolean withEmbedded,
-                                 Set<Role> roles, Set<ModuleId> modules) {
+    static ForgebusProcess start(Modules registered, ForgebusConfig config, Optional<Path> configFile, Path dataDir,
+                                 boolean withEmbedded, Set<Role> roles, Set<ModuleId> modules) {
+        registered.checkReadWith(config);
         ForgebusProcess process = new ForgebusProcess();
+        process.registered = registered;
         process.source = new ConfigSource(config);
         try {
             process.startParts(config, dataDir, withEmbedded, roles, modules);
@@ -136,7 +142,7 @@ final class ForgebusProcess implements AutoCloseable {
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000));
         toClose.push(admin);
         TopicNames topics = new TopicNames(config.kafka().topicPrefix());
-        List<String> moduleIds = java.util.Arrays.stream(ModuleId.values()).map(ModuleId::id).toList();
+        List<String> moduleIds = config.modules().ids().stream().map(ModuleId::id).toList();
         new TopicProvisioner(admin, config.kafka().partitions(), config.kafka().replicationFactor(), maxRecordBytes)
                 .ensure(TopicProvisioner.allTopics(topics, moduleIds, config.workers().backoff().size()), 30_000);
 
@@ -179,7 +185,8 @@ final class ForgebusProcess implements AutoCloseable {
         if (config.admin().enabled()) {
             DeliveryTraceIndex traces = DeliveryTraceIndex.start(bootstrap, topics, 100_000);
             toClose.push(traces);
-            DeadLetters deadLetters = new DeadLetters(bootstrap, topics, DeadLetters.DEFAULT_TIMEOUT, maxRecordBytes);
+            DeadLetters deadLetters = new DeadLetters(bootstrap, topics, DeadLetters.DEFAULT_TIMEOUT, maxRecordBytes,
+                    Clock.systemUTC(), config.modules());
             toClose.push(deadLetters);
             AdminRoutes adminRoutes = new AdminRoutes(config.admin().token().orElseThrow(), traces, new DeadLetterAdmin(deadLetters),
                     new JobAdmin(source, ticks, Clock.systemUTC()));
@@ -209,8 +216,8 @@ final class ForgebusProcess implements AutoCloseable {
                               List<ReadinessCheck> checks, List<LivenessCheck> liveness) {
         DefaultForgeClients clients = forgeClients(registry);
         WorkerSettings settings = WorkerSettings.of(bootstrap, config);
-        HandlerServices services = Handlers.services(source, clients);
-        for (ModuleHandler handler : Handlers.all(services)) {
+        HandlerServices services = Modules.services(source, clients);
+        for (ModuleHandler handler : registered.handlers(services)) {
             if (!modules.isEmpty() && !modules.contains(handler.module())) {
                 continue;
             }

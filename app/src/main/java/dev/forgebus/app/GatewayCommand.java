@@ -17,6 +17,6 @@ final class GatewayCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         ForgebusConfig loaded = config.load();
-        return RoleRunner.runUntilStopped(() -> ForgebusProcess.start(loaded, java.util.Optional.of(config.file), Path.of("."), false, java.util.Set.of(ForgebusProcess.Role.GATEWAY), java.util.Set.of()));
+        return RoleRunner.runUntilStopped(() -> ForgebusProcess.start(config.modules(), loaded, java.util.Optional.of(config.file), Path.of("."), false, java.util.Set.of(ForgebusProcess.Role.GATEWAY), java.util.Set.of()));
     }
 }

@@ -9,9 +9,27 @@ import picocli.CommandLine.Command;
         subcommands = {RunCommand.class, GatewayCommand.class, RoleCommands.Dedup.class, RoleCommands.Workers.class,
                 RoleCommands.Scheduler.class, ConfigCommand.class, DlqCommand.class, JobsCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
+    private final Modules modules;
+
+    private Main(Modules modules) {
+        this.modules = modules;
+    }
+
+    /** The modules this executable runs; every command reads its config with their catalog. */
+    Modules modules() {
+        return modules;
+    }
 
     public static void main(String[] args) {
         System.exit(execute(args));
+    }
+
+    /**
+     * Runs a command line with {@code modules} instead of {@link Modules#BUILT_IN}: how a test
+     * starts a real {@code forgebus} process with a module of its own.
+     */
+    public static int execute(Modules modules, String... args) {
+        return execute(modules, new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), args);
     }
 
     /** Runs a command line and returns its exit code; user mistakes give one line on stderr. */
@@ -21,7 +39,11 @@ public final class Main {
 
     /** As {@link #execute(String...)}, writing to the given streams (tests). */
     public static int execute(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
-        CommandLine cli = new CommandLine(new Main());
+        return execute(Modules.BUILT_IN, out, err, args);
+    }
+
+    private static int execute(Modules modules, java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+        CommandLine cli = new CommandLine(new Main(modules));
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {

@@ -33,7 +33,7 @@ final class RoleCommands {
         @Override
         public Integer call() throws InterruptedException {
             ForgebusConfig loaded = config.load();
-            return RoleRunner.runUntilStopped(() -> ForgebusProcess.start(loaded, Optional.of(config.file), dataDir, false, EnumSet.of(ForgebusProcess.Role.DEDUP), Set.of()));
+            return RoleRunner.runUntilStopped(() -> ForgebusProcess.start(config.modules(), loaded, Optional.of(config.file), dataDir, false, EnumSet.of(ForgebusProcess.Role.DEDUP), Set.of()));
         }
     }
 
@@ -53,18 +53,19 @@ final class RoleCommands {
          */
         @Override
         public Integer call() throws InterruptedException {
+            Modules known = config.modules();
             Set<ModuleId> selected = new LinkedHashSet<>();
             for (String id : modules == null ? List.<String>of() : modules) {
-                ModuleId module = ModuleId.byId(id).orElseThrow(() -> new ParameterException(spec.commandLine(),
-                        "unknown module '" + id + "' (modules with a handler: " + Handlers.builtIds() + ")"));
-                if (!Handlers.BUILT.contains(module)) {
+                ModuleId module = known.catalog().byId(id).map(m -> m.id()).orElseThrow(() -> new ParameterException(
+                        spec.commandLine(), "unknown module '" + id + "' (modules with a handler: " + known.idsWithHandler() + ")"));
+                if (!known.withHandler().contains(module)) {
                     throw new ParameterException(spec.commandLine(), "module '" + id + "' has no handler in this version"
-                            + " (modules with a handler: " + Handlers.builtIds() + ")");
+                            + " (modules with a handler: " + known.idsWithHandler() + ")");
                 }
                 selected.add(module);
             }
             ForgebusConfig loaded = config.load();
-            return RoleRunner.runUntilStopped(() -> ForgebusProcess.start(loaded, Optional.of(config.file), Path.of("."), false,
+            return RoleRunner.runUntilStopped(() -> ForgebusProcess.start(config.modules(), loaded, Optional.of(config.file), Path.of("."), false,
                     EnumSet.of(ForgebusProcess.Role.WORKERS), selected));
         }
     }
@@ -78,7 +79,7 @@ final class RoleCommands {
         @Override
         public Integer call() throws InterruptedException {
             ForgebusConfig loaded = config.load();
-            return RoleRunner.runUntilStopped(() -> ForgebusProcess.start(loaded, Optional.of(config.file), Path.of("."), false,
+            return RoleRunner.runUntilStopped(() -> ForgebusProcess.start(config.modules(), loaded, Optional.of(config.file), Path.of("."), false,
                     EnumSet.of(ForgebusProcess.Role.SCHEDULER), Set.of()));
         }
     }

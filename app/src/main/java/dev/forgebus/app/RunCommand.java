@@ -23,6 +23,6 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         ForgebusConfig loaded = config.load();
-        return RoleRunner.runUntilStopped(() -> ForgebusProcess.start(loaded, java.util.Optional.of(config.file), dataDir, true, java.util.EnumSet.allOf(ForgebusProcess.Role.class), java.util.Set.of()));
+        return RoleRunner.runUntilStopped(() -> ForgebusProcess.start(config.modules(), loaded, java.util.Optional.of(config.file), dataDir, true, java.util.EnumSet.allOf(ForgebusProcess.Role.class), java.util.Set.of()));
     }
 }

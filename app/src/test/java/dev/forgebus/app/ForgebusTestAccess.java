@@ -19,14 +19,20 @@ public final class ForgebusTestAccess {
     }
 
     public static Started run(ForgebusConfig config, Path dataDir) {
-        ForgebusProcess p = ForgebusProcess.start(config, dataDir, true, EnumSet.allOf(ForgebusProcess.Role.class), Set.of());
+        return run(Modules.BUILT_IN, config, dataDir);
+    }
+
+    /** With {@code modules}; {@code config} read with their catalog. */
+    public static Started run(Modules modules, ForgebusConfig config, Path dataDir) {
+        ForgebusProcess p = ForgebusProcess.start(modules, config, Optional.empty(), dataDir, true,
+                EnumSet.allOf(ForgebusProcess.Role.class), Set.of());
         return new Started(p, p.httpPort(), p.managementPort());
     }
 
     /** {@code run --config FILE} in this JVM: the file is loaded, and watched like the command does. */
     public static Started run(Path configFile, Path dataDir) throws ConfigException {
         ForgebusConfig config = ConfigLoader.load(configFile);
-        ForgebusProcess p = ForgebusProcess.start(config, Optional.of(configFile), dataDir, true,
+        ForgebusProcess p = ForgebusProcess.start(Modules.BUILT_IN, config, Optional.of(configFile), dataDir, true,
                 EnumSet.allOf(ForgebusProcess.Role.class), Set.of());
         return new Started(p, p.httpPort(), p.managementPort());
     }

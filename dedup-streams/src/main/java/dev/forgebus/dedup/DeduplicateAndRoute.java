@@ -191,8 +191,8 @@ final class DeduplicateAndRoute extends ContextualProcessor<String, byte[], Stri
                 context().recordMetadata().map(m -> new DedupDeadLetters.Origin(m.topic(), m.partition(), m.offset())));
         context().forward(raw.withHeaders(headers).withValue(new Outbound(topics.dedupDeadLetters(), raw.value())));
         String why = "dead-lettered to " + topics.dedupDeadLetters() + ": " + DeadLetterReason.bounded(message);
-        List<RouteDecision> routes = Router.EVENT_DRIVEN.stream()
-                .map(module -> new RouteDecision(module.id(), false, why))
+        List<RouteDecision> routes = configs.get().modules().webhookDriven().stream()
+                .map(module -> new RouteDecision(module.id().id(), false, why))
                 .toList();
         DedupDecision decision = new DedupDecision(forge, deliveryId, raw.key(), "", "", event, action, receivedAt, now, false,
                 routes);

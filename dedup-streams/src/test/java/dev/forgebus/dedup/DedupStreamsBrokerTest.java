@@ -33,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.forgebus.broker.SharedTestBroker;
 import dev.forgebus.common.config.ForgebusConfig;
+import dev.forgebus.common.config.ModuleCatalog;
 import dev.forgebus.common.config.ModuleId;
 import dev.forgebus.common.event.DedupDecision;
 import dev.forgebus.common.event.EventEnvelope;
@@ -143,7 +144,7 @@ class DedupStreamsBrokerTest {
         ForgebusConfig healthy = Deliveries.config(prefix);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, SharedTestBroker.bootstrapServers()))) {
             new TopicProvisioner(admin, 1, (short) 1, 8L * 1024 * 1024)
-                    .ensure(TopicProvisioner.allTopics(new TopicNames(prefix), Arrays.stream(ModuleId.values()).map(ModuleId::id).toList()), 30_000);
+                    .ensure(TopicProvisioner.allTopics(new TopicNames(prefix), ModuleCatalog.standard().ids().stream().map(ModuleId::id).toList()), 30_000);
         }
 
         // When both run, and the healthy one is closed normally
@@ -165,7 +166,7 @@ class DedupStreamsBrokerTest {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             new TopicProvisioner(admin, config.kafka().partitions(), config.kafka().replicationFactor(),
                     dev.forgebus.common.kafka.RecordSizes.maxRecordBytes(config.server().maxBodyBytes()))
-                    .ensure(TopicProvisioner.allTopics(topics, Arrays.stream(ModuleId.values()).map(ModuleId::id).toList()), 30_000);
+                    .ensure(TopicProvisioner.allTopics(topics, ModuleCatalog.standard().ids().stream().map(ModuleId::id).toList()), 30_000);
         }
     }
 

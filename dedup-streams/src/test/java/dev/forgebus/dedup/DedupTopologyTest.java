@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.forgebus.common.config.ForgebusConfig;
+import dev.forgebus.common.config.ModuleCatalog;
 import dev.forgebus.common.event.DedupDecision;
 import dev.forgebus.common.event.EventEnvelope;
 import dev.forgebus.common.event.RouteDecision;
@@ -105,7 +106,7 @@ class DedupTopologyTest {
                         EventEnvelope::sender, EventEnvelope::receivedAt)
                 .containsExactly("gh", "github", "d-2", "issues", "edited", "MyOrg", "app", "octocat", receivedAt);
         assertThat(envelope.payload().path("issue").path("title").asText()).isEqualTo("docs typo");
-        assertThat(envelope.routes()).extracting(RouteDecision::module).hasSize(Router.EVENT_DRIVEN.size());
+        assertThat(envelope.routes()).extracting(RouteDecision::module).hasSize(ModuleCatalog.standard().webhookDriven().size());
     }
 
     @Test

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.forgebus.broker.SharedTestBroker;
 import dev.forgebus.common.config.ConfigLoader;
 import dev.forgebus.common.config.ForgebusConfig;
+import dev.forgebus.common.config.ModuleCatalog;
 import dev.forgebus.common.config.ModuleId;
 import dev.forgebus.common.event.DedupDecision;
 import dev.forgebus.common.event.EventEnvelope;
@@ -126,7 +127,7 @@ class SchedulerTicksBrokerTest {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             new TopicProvisioner(admin, config.kafka().partitions(), config.kafka().replicationFactor(),
                     RecordSizes.maxRecordBytes(config.server().maxBodyBytes()))
-                    .ensure(TopicProvisioner.allTopics(topics, Arrays.stream(ModuleId.values()).map(ModuleId::id).toList()), 30_000);
+                    .ensure(TopicProvisioner.allTopics(topics, ModuleCatalog.standard().ids().stream().map(ModuleId::id).toList()), 30_000);
         }
     }
 

@@ -32,7 +32,7 @@ public final class DeadLetterAdmin {
 
     void list(Context ctx) {
         AdminRoutes.onlyQueryParameters(ctx, LIST_PARAMETERS);
-        Optional<DeadLetterSource> source = AdminRoutes.queryParameter(ctx, "module").map(ReplayRequestReader::source);
+        Optional<DeadLetterSource> source = AdminRoutes.queryParameter(ctx, "module").map(id -> ReplayRequestReader.source(deadLetters.modules(), id));
         Optional<Instant> since = AdminRoutes.queryParameter(ctx, "since").map(ReplayRequestReader::instant);
         int limit = AdminRoutes.queryParameter(ctx, "limit").map(DeadLetterAdmin::limit).orElse(DEFAULT_LIMIT);
         List<DeadLetter> letters = deadLetters.list(source, limit, since).stream().map(DeadLetter::withoutValue).toList();
@@ -44,7 +44,7 @@ public final class DeadLetterAdmin {
 
     void replay(Context ctx) {
         AdminRoutes.onlyQueryParameters(ctx, Set.of());
-        var request = ReplayRequestReader.read(AdminBody.object(ctx, ReplayRequestReader.SHAPE));
+        var request = ReplayRequestReader.read(AdminBody.object(ctx, ReplayRequestReader.SHAPE), deadLetters.modules());
         AdminRoutes.json(ctx, 200, deadLetters.replay(request));
     }
 

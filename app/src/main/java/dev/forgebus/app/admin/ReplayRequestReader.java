@@ -10,6 +10,7 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.forgebus.common.config.ModuleCatalog;
 import dev.forgebus.workers.dlq.DeadLetterId;
 import dev.forgebus.workers.dlq.DeadLetterSource;
 import dev.forgebus.workers.dlq.ReplayRequest;
@@ -30,7 +31,7 @@ final class ReplayRequestReader {
     private ReplayRequestReader() {
     }
 
-    static ReplayRequest read(JsonNode body) {
+    static ReplayRequest read(JsonNode body, ModuleCatalog modules) {
         for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!KNOWN.contains(name)) {
@@ -39,8 +40,8 @@ final class ReplayRequestReader {
                         + "since, all, dry_run and again");
             }
         }
-        Optional<DeadLetterSource> source = string(body, "module").map(ReplayRequestReader::source);
-        List<DeadLetterId> ids = ids(body);
+        Optional<DeadLetterSource> source = string(body, "module").map(id -> source(modules, id));
+        List<DeadLetterId> ids = ids(body, modules);
         Optional<Instant> since = string(body, "since").map(ReplayRequestReader::instant);
         try {
             return new ReplayRequest(source, ids, since, bool(body, "all"), bool(body, "dry_run"), bool(body, "again"));
@@ -49,8 +50,8 @@ final class ReplayRequestReader {
         }
     }
 
-    static DeadLetterSource source(String id) {
-        return DeadLetterSource.byId(id).orElseThrow(() -> AdminRejection.badRequest("module: unknown module '" + printable(id)
+    static DeadLetterSource source(ModuleCatalog modules, String id) {
+        return DeadLetterSource.byId(modules, id).orElseThrow(() -> AdminRejection.badRequest("module: unknown module '" + printable(id)
                 + "' (a module id or dedup)"));
     }
 
@@ -84,7 +85,7 @@ final class ReplayRequestReader {
         return v.booleanValue();
     }
 
-    private static List<DeadLetterId> ids(JsonNode body) {
+    private static List<DeadLetterId> ids(JsonNode body, ModuleCatalog modules) {
         JsonNode v = body.get("ids");
         if (v == null) {
             return List.of();
@@ -99,7 +100,7 @@ final class ReplayRequestReader {
                 throw AdminRejection.badRequest("ids[" + i + "] must be a string module:partition:offset");
             }
             try {
-                ids.add(DeadLetterId.parse(id.textValue()));
+                ids.add(DeadLetterId.parse(modules, id.textValue()));
             } catch (IllegalArgumentException e) {
                 throw AdminRejection.badRequest("ids[" + i + "]: " + e.getMessage());
             }

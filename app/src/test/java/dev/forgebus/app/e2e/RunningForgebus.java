@@ -16,6 +16,7 @@ import javax.crypto.spec.SecretKeySpec;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.forgebus.app.ForgebusTestAccess;
+import dev.forgebus.app.Modules;
 import dev.forgebus.common.config.ConfigLoader;
 import dev.forgebus.common.config.ForgebusConfig;
 import dev.forgebus.common.event.Json;
@@ -35,9 +36,14 @@ final class RunningForgebus implements AutoCloseable {
     private final HttpClient http = HttpClient.newHttpClient();
 
     RunningForgebus(String yaml, Path dataDir) throws Exception {
+        this(Modules.BUILT_IN, yaml, dataDir);
+    }
+
+    /** With {@code modules} (the config is read with their catalog). */
+    RunningForgebus(Modules modules, String yaml, Path dataDir) throws Exception {
         this.yaml = yaml;
-        ForgebusConfig config = ConfigLoader.parse(yaml, "e2e.yml", name -> null);
-        ForgebusTestAccess.Started started = ForgebusTestAccess.run(config, dataDir);
+        ForgebusConfig config = ConfigLoader.parse(yaml, "e2e.yml", name -> null, modules.catalog());
+        ForgebusTestAccess.Started started = ForgebusTestAccess.run(modules, config, dataDir);
         this.process = started.process();
         this.port = started.httpPort();
         this.managementPort = started.managementPort();

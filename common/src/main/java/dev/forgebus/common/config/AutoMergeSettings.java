@@ -14,7 +14,7 @@ import java.util.Objects;
  * @param deleteBranch   delete the head branch after the merge
  */
 public record AutoMergeSettings(boolean enabled, String triggerLabel, MergeMethod mergeMethod, List<String> requiredChecks,
-                        boolean deleteBranch) {
+                        boolean deleteBranch) implements ModuleBlock {
 
     public static final String DEFAULT_TRIGGER_LABEL = "auto-merge";
 

@@ -43,14 +43,18 @@ public final class ConfigLoader {
     static final List<String> DEDUP_KEYS = List.of("retention");
     static final List<String> WORKERS_KEYS = List.of("max_attempts", "backoff");
     private static final Pattern TOPIC_PREFIX = Pattern.compile("[A-Za-z0-9._-]+");
-    private static final Map<String, String> MISPLACED_AT_TOP = misplacedAtTop();
 
     private ConfigLoader() {
     }
 
-    /** Loads {@code file} with the process environment. */
+    /** Loads {@code file} with the process environment and the standard modules. */
     public static ForgebusConfig load(Path file) throws ConfigException {
         return load(file, System::getenv);
+    }
+
+    /** Loads {@code file} with the process environment, reading the blocks of {@code modules}. */
+    public static ForgebusConfig load(Path file, ModuleCatalog modules) throws ConfigException {
+        return load(file, System::getenv, modules);
     }
 
     /**
@@ -59,6 +63,14 @@ public final class ConfigLoader {
      * @param environment looks up {@code ${VAR}}; returns null for an unset variable
      */
     public static ForgebusConfig load(Path file, Function<String, String> environment) throws ConfigException {
+        return load(file, environment, ModuleCatalog.standard());
+    }
+
+    /**
+     * As {@link #load(Path, Function)}, reading the blocks of {@code modules}.
+     */
+    public static ForgebusConfig load(Path file, Function<String, String> environment, ModuleCatalog modules)
+            throws ConfigException {
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
@@ -69,7 +81,7 @@ public final class ConfigLoader {
         } catch (IOException e) {
             throw cannotRead(file, Files.isDirectory(file) ? "it is a directory" : String.valueOf(e.getMessage()));
         }
-        return parse(text, file.toString(), environment);
+        return parse(text, file.toString(), environment, modules);
     }
 
     /**
@@ -80,17 +92,23 @@ public final class ConfigLoader {
      */
     public static ForgebusConfig parse(String yamlText, String fileName, Function<String, String> environment)
             throws ConfigException {
+        return parse(yamlText, fileName, environment, ModuleCatalog.standard());
+    }
+
+    /** As {@link #parse(String, String, Function)}, reading the blocks of {@code modules}. */
+    public static ForgebusConfig parse(String yamlText, String fileName, Function<String, String> environment,
+                                       ModuleCatalog modules) throws ConfigException {
         ConfigProblems problems = new ConfigProblems(fileName);
         Node root = YamlLimits.MAIN_CONFIG.compose(yamlText, problems);
         problems.throwIfAny();
         NodeBudget budget = new NodeBudget(YamlLimits.MAIN_CONFIG.maxNodes());
         NodeReader reader = new NodeReader(problems, new Interpolator(environment, problems), budget);
         try {
-            Optional<YamlBlock> top = YamlBlock.open(reader, root, "", 1, TOP_LEVEL_KEYS, MISPLACED_AT_TOP);
+            Optional<YamlBlock> top = YamlBlock.open(reader, root, "", 1, TOP_LEVEL_KEYS, misplacedAtTop(modules));
             if (top.isEmpty()) {
                 throw problems.toException();
             }
-            ForgebusConfig config = read(top.get());
+            ForgebusConfig config = read(top.get(), modules);
             problems.throwIfAny();
             return config;
         } catch (NodeBudget.Exhausted e) {
@@ -109,7 +127,7 @@ public final class ConfigLoader {
         return problems.toException();
     }
 
-    private static ForgebusConfig read(YamlBlock top) {
+    private static ForgebusConfig read(YamlBlock top, ModuleCatalog modules) {
         ServerConfig server = top.block("server", SERVER_KEYS).map(ConfigLoader::server).orElse(ServerConfig.defaults());
         ManagementConfig management = top.block("management", MANAGEMENT_KEYS).map(ConfigLoader::management)
                 .orElse(ManagementConfig.defaults());
@@ -121,12 +139,13 @@ public final class ConfigLoader {
         WorkersConfig workers = top.block("workers", WORKERS_KEYS).map(ConfigLoader::workers).orElse(WorkersConfig.defaults());
         ForgeReader forgeReader = new ForgeReader();
         var forges = forgeReader.read(top.block("forges", YamlBlock.ANY_KEY));
-        var orgs = new OrgReader(forgeReader.directory()).read(top.block("orgs", YamlBlock.ANY_KEY));
+        var orgs = new OrgReader(modules, forgeReader.directory()).read(top.block("orgs", YamlBlock.ANY_KEY));
         ScheduledJobReader jobs = new ScheduledJobReader(forgeReader.directory());
         var cronDispatch = jobs.cronDispatch(top);
         var healthMonitor = jobs.healthMonitor(top);
         var migrations = MigrationReader.read(top.block("migrations", YamlBlock.ANY_KEY));
-        return new ForgebusConfig(server, management, admin, kafka, dedup, workers, forges, orgs, cronDispatch, healthMonitor, migrations);
+        return new ForgebusConfig(server, management, admin, kafka, dedup, workers, forges, orgs, cronDispatch, healthMonitor, migrations,
+                modules);
     }
 
     private static ServerConfig server(YamlBlock b) {
@@ -187,12 +206,13 @@ public final class ConfigLoader {
         return new WorkersConfig(maxAttempts, backoff.isEmpty() ? WorkersConfig.DEFAULT_BACKOFF : backoff);
     }
 
-    private static Map<String, String> misplacedAtTop() {
+    private static Map<String, String> misplacedAtTop(ModuleCatalog modules) {
         Map<String, String> misplaced = new HashMap<>();
-        for (ModuleId module : ModuleReader.ORG_MODULES) {
-            misplaced.put(module.configKey(), "set per org or repository: move it under orgs.<name>");
+        for (ModuleDeclaration<?> module : modules.repositoryBlocks()) {
+            misplaced.put(module.id().configKey(), module.block().orElseThrow().scope() == ModuleDeclaration.Scope.REPOSITORY_ONLY
+                    ? "repository-level only: move it under orgs.<name>.repositories.<repo>"
+                    : "set per org or repository: move it under orgs.<name>");
         }
-        misplaced.put("mirror", "repository-level only: move it under orgs.<name>.repositories.<repo>");
         misplaced.put("repositories", "repositories belong to an org: move it under orgs.<name>");
         return Map.copyOf(misplaced);
     }

@@ -115,7 +115,8 @@ public final class ConfigWatcher implements AutoCloseable {
         lastSeen = seen;
         Outcome outcome;
         try {
-            ForgebusConfig next = ConfigLoader.load(file, environment);
+            // Read with the running config's modules: a reload cannot change which modules the process has.
+            ForgebusConfig next = ConfigLoader.load(file, environment, source.get().modules());
             ConfigChanges changes = ConfigChanges.between(source.get(), next);
             if (changes.isEmpty()) {
                 return new Outcome.Unchanged(); // a touch, or an edit that changes nothing

@@ -27,7 +27,7 @@ final class ConfiguredChannels {
     static ConfiguredChannels of(RepositorySettings base) {
         Map<String, NotificationChannel> byName = new LinkedHashMap<>();
         OrgConfig org = base.org().orElseThrow();
-        org.defaults().notifications().ifPresent(n -> n.channels().forEach(c -> byName.put(c.name(), c)));
+        org.defaults().get(StandardModules.NOTIFICATIONS).ifPresent(n -> n.channels().forEach(c -> byName.put(c.name(), c)));
         base.notifications().ifPresent(n -> n.channels().forEach(c -> byName.put(c.name(), c)));
         return new ConfiguredChannels(org.name(), byName);
     }

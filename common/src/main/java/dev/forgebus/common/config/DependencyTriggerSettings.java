@@ -12,7 +12,7 @@ import java.util.Objects;
  *                   org) or {@code forge:Owner/repo}
  * @param eventType  the {@code repository_dispatch} event type
  */
-public record DependencyTriggerSettings(boolean enabled, UpstreamEvent on, List<RepoRef> downstream, String eventType) {
+public record DependencyTriggerSettings(boolean enabled, UpstreamEvent on, List<RepoRef> downstream, String eventType) implements ModuleBlock {
 
     public static final String DEFAULT_EVENT_TYPE = "upstream_release";
 

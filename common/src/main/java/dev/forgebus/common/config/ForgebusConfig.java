@@ -13,11 +13,12 @@ import java.util.Optional;
  * @param forges       by forge id, in file order
  * @param orgs         by the key under {@code orgs:}, in file order
  * @param migrations   by service name, in file order
+ * @param modules      the modules this config was read with (their blocks, triggers and jobs)
  */
 public record ForgebusConfig(ServerConfig server, ManagementConfig management, AdminConfig admin, KafkaSettings kafka, DedupConfig dedup,
                              WorkersConfig workers, Map<String, ForgeConfig> forges, Map<String, OrgConfig> orgs,
                              List<CronDispatchJob> cronDispatch, List<HealthProbe> healthMonitor,
-                             Map<String, MigrationService> migrations) {
+                             Map<String, MigrationService> migrations, ModuleCatalog modules) {
 
     public ForgebusConfig {
         Objects.requireNonNull(server, "server");
@@ -31,6 +32,7 @@ public record ForgebusConfig(ServerConfig server, ManagementConfig management, A
         cronDispatch = List.copyOf(cronDispatch);
         healthMonitor = List.copyOf(healthMonitor);
         migrations = OrderedMaps.copyOf(migrations);
+        Objects.requireNonNull(modules, "modules");
     }
 
     public Optional<ForgeConfig> forge(String forgeId) {

@@ -12,7 +12,7 @@ import java.util.Objects;
  * @param verifyOnPush    compare on every push to the primary
  * @param maxDriftSeconds how long heads may differ before a sync is triggered and drift reported
  */
-public record MirrorSettings(boolean enabled, String primaryForge, RepoRef mirror, boolean verifyOnPush, int maxDriftSeconds) {
+public record MirrorSettings(boolean enabled, String primaryForge, RepoRef mirror, boolean verifyOnPush, int maxDriftSeconds) implements ModuleBlock {
 
     public static final int DEFAULT_MAX_DRIFT_SECONDS = 300;
 

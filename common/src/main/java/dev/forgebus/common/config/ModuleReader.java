@@ -4,8 +4,8 @@ import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,31 +17,21 @@ import dev.forgebus.common.schedule.CronExpressions;
 import dev.forgebus.common.schedule.ScheduledJobs;
 
 /**
- * Types the repository-scoped module blocks of one scope: an org's blocks, or a repository's
- * blocks already merged over its org's. A block that is present counts as enabled unless it
- * says {@code enabled: false}: writing the block is the way to ask for the module.
+ * Types the module blocks of one scope: an org's blocks, or a repository's blocks already merged
+ * over its org's, each by its module's {@link ModuleDeclaration.Reader}. A block that is present
+ * counts as enabled unless it says {@code enabled: false}: writing the block is the way to ask for
+ * the module.
+ *
+ * <p>Also the context a module's reader gets: the forges (for {@code Owner/repo} references) and
+ * the org's forge. The readers of the SPEC 7 modules are here, next to the helpers they share.
  */
-final class ModuleReader {
+public final class ModuleReader {
 
-    /** Modules an org block may set as defaults; {@code mirror} is repository-only. */
-    static final List<ModuleId> ORG_MODULES = List.of(ModuleId.TRIAGE, ModuleId.STALE, ModuleId.NOTIFICATIONS,
-            ModuleId.RELEASE, ModuleId.AUTO_MERGE, ModuleId.DEPENDENCY_TRIGGERS);
-    static final List<ModuleId> REPOSITORY_MODULES = List.of(ModuleId.TRIAGE, ModuleId.STALE, ModuleId.NOTIFICATIONS,
-            ModuleId.RELEASE, ModuleId.AUTO_MERGE, ModuleId.MIRROR, ModuleId.DEPENDENCY_TRIGGERS);
-
-    private static final Map<ModuleId, List<String>> KEYS = new EnumMap<>(Map.of(
-            ModuleId.TRIAGE, List.of("enabled", "add_needs_triage_label", "needs_triage_label", "rules"),
-            ModuleId.STALE, List.of("enabled", "days_until_stale", "days_until_close", "stale_label", "exempt_labels",
-                    "schedule", "time_zone", "include_pull_requests", "stale_comment", "close_comment"),
-            ModuleId.NOTIFICATIONS, List.of("enabled", "channels"),
-            ModuleId.RELEASE, List.of("enabled", "trigger", "tag_pattern", "changelog_path", "draft", "release_label"),
-            ModuleId.AUTO_MERGE, List.of("enabled", "trigger_label", "merge_method", "required_checks", "delete_branch"),
-            ModuleId.MIRROR, List.of("enabled", "primary_forge", "mirror", "verify_on_push", "max_drift_seconds"),
-            ModuleId.DEPENDENCY_TRIGGERS, List.of("enabled", "on", "downstream", "event_type")));
-    private static final List<String> RULE_KEYS = List.of("keywords", "labels");
+    static final List<String> RULE_KEYS = List.of("keywords", "labels");
     private static final List<String> CHANNEL_KEYS = List.of("name", "type", "url", "events");
     private static final int MAX_EVENT_TYPE_LENGTH = 100;
 
+    private final ModuleCatalog catalog;
     private final ForgeDirectory forges;
     private final Optional<String> orgForge;
     private final Optional<ConfiguredChannels> channelsByName;
@@ -52,33 +42,41 @@ final class ModuleReader {
      *                 Empty when the org's own {@code forge:} is wrong (already reported): then
      *                 the references that depend on it are not checked, to avoid echo errors.
      */
-    ModuleReader(ForgeDirectory forges, Optional<String> orgForge) {
-        this(forges, orgForge, Optional.empty());
+    ModuleReader(ModuleCatalog catalog, ForgeDirectory forges, Optional<String> orgForge) {
+        this(catalog, forges, orgForge, Optional.empty());
     }
 
     /**
      * @param channelsByName when present (a {@code .ops.yaml}), {@code channels} entries are names
      *                       of these channels, never a type and a URL
      */
-    ModuleReader(ForgeDirectory forges, Optional<String> orgForge, Optional<ConfiguredChannels> channelsByName) {
+    ModuleReader(ModuleCatalog catalog, ForgeDirectory forges, Optional<String> orgForge,
+                 Optional<ConfiguredChannels> channelsByName) {
+        this.catalog = catalog;
         this.forges = forges;
         this.orgForge = orgForge;
         this.channelsByName = channelsByName;
     }
 
-    static List<String> keysOf(ModuleId module) {
-        return KEYS.get(module);
+    /** The forge type of the org whose blocks are read, when its forge is known. */
+    public Optional<ForgeType> orgForgeType() {
+        return orgForge.flatMap(forges::typeOf);
     }
 
+    /** The blocks of one scope, read module by module in catalog order. */
     ModuleSettings read(Map<ModuleId, YamlBlock> blocks) {
-        return new ModuleSettings(
-                Optional.ofNullable(blocks.get(ModuleId.TRIAGE)).map(this::triage),
-                Optional.ofNullable(blocks.get(ModuleId.STALE)).map(this::stale),
-                Optional.ofNullable(blocks.get(ModuleId.NOTIFICATIONS)).map(this::notifications),
-                Optional.ofNullable(blocks.get(ModuleId.RELEASE)).map(this::release),
-                Optional.ofNullable(blocks.get(ModuleId.AUTO_MERGE)).map(this::autoMerge),
-                Optional.ofNullable(blocks.get(ModuleId.MIRROR)).flatMap(this::mirror),
-                Optional.ofNullable(blocks.get(ModuleId.DEPENDENCY_TRIGGERS)).map(this::dependencyTriggers));
+        Map<ModuleId, ModuleBlock> typed = new LinkedHashMap<>();
+        for (ModuleDeclaration<?> module : catalog.repositoryBlocks()) {
+            YamlBlock block = blocks.get(module.id());
+            if (block != null) {
+                readInto(module, block, typed);
+            }
+        }
+        return new ModuleSettings(typed);
+    }
+
+    private <S extends ModuleBlock> void readInto(ModuleDeclaration<S> module, YamlBlock block, Map<ModuleId, ModuleBlock> typed) {
+        module.block().orElseThrow().reader().read(block, this).ifPresent(settings -> typed.put(module.id(), settings));
     }
 
     TriageSettings triage(YamlBlock b) {
@@ -185,7 +183,7 @@ final class ModuleReader {
 
     AutoMergeSettings autoMerge(YamlBlock b) {
         MergeMethod method = b.choice("merge_method", MergeMethod.MERGE, MergeMethod.values(), MergeMethod::id);
-        Optional<ForgeType> type = orgForge.flatMap(forges::typeOf);
+        Optional<ForgeType> type = orgForgeType();
         if (type.isPresent() && !method.supportedBy(type.get())) {
             b.problem("merge_method", "'" + method.id() + "' is not available on " + type.get().id() + " forges (allowed: "
                     + Arrays.stream(MergeMethod.values()).filter(m -> m.supportedBy(type.get())).map(MergeMethod::id)

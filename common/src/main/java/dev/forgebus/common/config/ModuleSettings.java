@@ -1,30 +1,31 @@
 package dev.forgebus.common.config;
 
-import java.util.Objects;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * The repository-scoped module blocks of one scope (org defaults, or a repository's effective
- * settings). Empty means the block is not configured for that scope; a present block may still
- * say {@code enabled: false}.
+ * The module blocks of one scope (org defaults, or a repository's effective settings), by module.
+ * Absent means the block is not configured for that scope; a present block may still say
+ * {@code enabled: false}.
  */
-public record ModuleSettings(Optional<TriageSettings> triage, Optional<StaleSettings> stale,
-                             Optional<NotificationSettings> notifications, Optional<ReleaseSettings> release,
-                             Optional<AutoMergeSettings> autoMerge, Optional<MirrorSettings> mirror,
-                             Optional<DependencyTriggerSettings> dependencyTriggers) {
+public record ModuleSettings(Map<ModuleId, ModuleBlock> blocks) {
 
     public ModuleSettings {
-        Objects.requireNonNull(triage, "triage");
-        Objects.requireNonNull(stale, "stale");
-        Objects.requireNonNull(notifications, "notifications");
-        Objects.requireNonNull(release, "release");
-        Objects.requireNonNull(autoMerge, "autoMerge");
-        Objects.requireNonNull(mirror, "mirror");
-        Objects.requireNonNull(dependencyTriggers, "dependencyTriggers");
+        blocks = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(blocks));
     }
 
     public static ModuleSettings none() {
-        return new ModuleSettings(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty());
+        return new ModuleSettings(Map.of());
+    }
+
+    /** The block of {@code module}, typed by its declaration. */
+    public <S extends ModuleBlock> Optional<S> get(ModuleDeclaration<S> module) {
+        Optional<ModuleBlock> block = get(module.id());
+        return module.block().flatMap(b -> block.filter(b.type()::isInstance).map(b.type()::cast));
+    }
+
+    public Optional<ModuleBlock> get(ModuleId module) {
+        return Optional.ofNullable(blocks.get(module));
     }
 }

@@ -1,7 +1,6 @@
 package dev.forgebus.common.config;
 
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,23 +28,23 @@ final class ModuleSettingsYaml {
     private ModuleSettingsYaml() {
     }
 
-    /** One node per configured module of {@code settings}, keyed by module. */
-    static Map<ModuleId, Node> nodes(RepositorySettings settings) {
-        Map<ModuleId, Map<String, Object>> maps = new EnumMap<>(ModuleId.class);
-        settings.triage().ifPresent(t -> maps.put(ModuleId.TRIAGE, triage(t)));
-        settings.stale().ifPresent(s -> maps.put(ModuleId.STALE, stale(s)));
-        settings.notifications().ifPresent(n -> maps.put(ModuleId.NOTIFICATIONS, notifications(n)));
-        settings.release().ifPresent(r -> maps.put(ModuleId.RELEASE, release(r)));
-        settings.autoMerge().ifPresent(a -> maps.put(ModuleId.AUTO_MERGE, autoMerge(a)));
-        settings.mirror().ifPresent(m -> maps.put(ModuleId.MIRROR, mirror(m)));
-        settings.dependencyTriggers().ifPresent(d -> maps.put(ModuleId.DEPENDENCY_TRIGGERS, dependencyTriggers(d)));
+    /** One node per configured module of {@code settings}, keyed by module, by each module's writer. */
+    static Map<ModuleId, Node> nodes(ModuleCatalog catalog, RepositorySettings settings) {
         Yaml yaml = new Yaml(new DumperOptions());
-        Map<ModuleId, Node> nodes = new EnumMap<>(ModuleId.class);
-        maps.forEach((module, map) -> nodes.put(module, yaml.represent(map)));
+        Map<ModuleId, Node> nodes = new LinkedHashMap<>();
+        for (ModuleDeclaration<?> module : catalog.repositoryBlocks()) {
+            written(module, settings).ifPresent(map -> nodes.put(module.id(), yaml.represent(map)));
+        }
         return nodes;
     }
 
-    private static Map<String, Object> triage(TriageSettings t) {
+    private static <S extends ModuleBlock> java.util.Optional<Map<String, Object>> written(ModuleDeclaration<S> module,
+                                                                                      RepositorySettings settings) {
+        ModuleDeclaration.Block<S> block = module.block().orElseThrow();
+        return settings.block(module).map(block.writer()::write);
+    }
+
+    static Map<String, Object> triage(TriageSettings t) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("enabled", t.enabled());
         m.put("add_needs_triage_label", t.addNeedsTriageLabel());
@@ -61,7 +60,7 @@ final class ModuleSettingsYaml {
         return m;
     }
 
-    private static Map<String, Object> stale(StaleSettings s) {
+    static Map<String, Object> stale(StaleSettings s) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("enabled", s.enabled());
         m.put("days_until_stale", s.daysUntilStale());
@@ -80,7 +79,7 @@ final class ModuleSettingsYaml {
         return m;
     }
 
-    private static Map<String, Object> notifications(NotificationSettings n) {
+    static Map<String, Object> notifications(NotificationSettings n) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("enabled", n.enabled());
         // By name: read back against the main config's channels (ConfiguredChannels), so no URL
@@ -95,7 +94,7 @@ final class ModuleSettingsYaml {
         return m;
     }
 
-    private static Map<String, Object> release(ReleaseSettings r) {
+    static Map<String, Object> release(ReleaseSettings r) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("enabled", r.enabled());
         m.put("trigger", r.trigger().id());
@@ -106,7 +105,7 @@ final class ModuleSettingsYaml {
         return m;
     }
 
-    private static Map<String, Object> autoMerge(AutoMergeSettings a) {
+    static Map<String, Object> autoMerge(AutoMergeSettings a) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("enabled", a.enabled());
         m.put("trigger_label", text(a.triggerLabel()));
@@ -116,7 +115,7 @@ final class ModuleSettingsYaml {
         return m;
     }
 
-    private static Map<String, Object> mirror(MirrorSettings mirror) {
+    static Map<String, Object> mirror(MirrorSettings mirror) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("enabled", mirror.enabled());
         m.put("primary_forge", mirror.primaryForge());
@@ -126,7 +125,7 @@ final class ModuleSettingsYaml {
         return m;
     }
 
-    private static Map<String, Object> dependencyTriggers(DependencyTriggerSettings d) {
+    static Map<String, Object> dependencyTriggers(DependencyTriggerSettings d) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("enabled", d.enabled());
         m.put("on", d.on().id());
@@ -137,12 +136,12 @@ final class ModuleSettingsYaml {
         return m;
     }
 
-    private static List<String> texts(List<String> values) {
+    static List<String> texts(List<String> values) {
         return values.stream().map(ModuleSettingsYaml::text).toList();
     }
 
     /** Escaped for the second pass through the {@link Interpolator}. */
-    private static String text(String value) {
+    static String text(String value) {
         return value.replace("${", "$${");
     }
 }

@@ -8,7 +8,7 @@ import java.util.List;
  * @param enabled  false switches notifications off for the scope
  * @param channels where they go
  */
-public record NotificationSettings(boolean enabled, List<NotificationChannel> channels) {
+public record NotificationSettings(boolean enabled, List<NotificationChannel> channels) implements ModuleBlock {
 
     public NotificationSettings {
         channels = List.copyOf(channels);

@@ -1,7 +1,7 @@
 package dev.forgebus.common.config;
 
 import dev.forgebus.common.event.DeliveryNames;
-import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +35,6 @@ public final class OpsFile {
             "secret", "token", "tokens", "webhook_secret", "insecure_no_signature", "app", "orgs", "repositories",
             "kafka", "server", "admin", "dedup", "workers", "cron_dispatch", "health_monitor", "migrations",
             "delivery_recovery", "rate_limit", "api_url");
-    private static final Map<String, String> MISPLACED = refused();
 
     private OpsFile() {
     }
@@ -75,33 +74,35 @@ public final class OpsFile {
     private static RepositorySettings read(ForgebusConfig config, RepositorySettings base, RepoRef repo, Node root,
                                            NodeReader reader) throws ConfigException {
         ConfigProblems problems = reader.problems();
-        Optional<YamlBlock> top = YamlBlock.open(reader, root, "", 1, OrgReader.REPOSITORY_KEYS, MISPLACED);
+        Optional<YamlBlock> top = YamlBlock.open(reader, root, "", 1, OrgReader.repositoryKeys(config.modules()),
+                refused(config.modules()));
         if (top.isEmpty()) {
             throw problems.toException();
         }
         ForgeDirectory forges = new ForgeDirectory();
         config.forges().values().forEach(f -> forges.declare(f.id(), Optional.of(f.type())));
         OrgConfig org = base.org().orElseThrow();
-        Map<ModuleId, Node> baseNodes = ModuleSettingsYaml.nodes(base);
-        Map<ModuleId, YamlBlock> effective = new EnumMap<>(ModuleId.class);
-        for (ModuleId module : ModuleReader.REPOSITORY_MODULES) {
-            List<String> keys = ModuleReader.keysOf(module);
+        Map<ModuleId, Node> baseNodes = ModuleSettingsYaml.nodes(config.modules(), base);
+        Map<ModuleId, YamlBlock> effective = new LinkedHashMap<>();
+        for (ModuleDeclaration<?> declaration : config.modules().repositoryBlocks()) {
+            ModuleId module = declaration.id();
+            List<String> keys = declaration.block().orElseThrow().keys();
             Optional<YamlBlock> inherited = Optional.ofNullable(baseNodes.get(module))
                     .flatMap(node -> YamlBlock.open(reader, node, module.configKey(), 0, keys));
             Optional<YamlBlock> own = top.get().block(module.configKey(), keys);
             if (own.isPresent()) {
                 effective.put(module, inherited.map(b -> b.overlaidWith(own.get())).orElse(own.get()));
-                if (module == ModuleId.DEPENDENCY_TRIGGERS && own.get().has("downstream")) {
+                if (module.equals(ModuleId.DEPENDENCY_TRIGGERS) && own.get().has("downstream")) {
                     checkOwnOwner(own.get(), repo, forges, reader);
                 }
-                if (module == ModuleId.MIRROR) {
+                if (module.equals(ModuleId.MIRROR)) {
                     checkMirrorOwners(own.get(), repo, config, org, forges, reader);
                 }
             } else {
                 inherited.ifPresent(b -> effective.put(module, b));
             }
         }
-        ModuleSettings settings = new ModuleReader(forges, Optional.of(org.forge()),
+        ModuleSettings settings = new ModuleReader(config.modules(), forges, Optional.of(org.forge()),
                 Optional.of(ConfiguredChannels.of(base))).read(effective);
         problems.throwIfAny();
         return RepositorySettings.of(base.org(), base.repositoryConfigured(), settings);
@@ -163,11 +164,11 @@ public final class OpsFile {
         }
     }
 
-    private static Map<String, String> refused() {
+    private static Map<String, String> refused(ModuleCatalog modules) {
         Map<String, String> misplaced = new LinkedHashMap<>();
         Stream.of(REFUSED.toArray(String[]::new)).forEach(key -> misplaced.put(key, "not allowed in " + PATH
                 + ": it may only override module settings ("
-                + String.join(", ", OrgReader.REPOSITORY_KEYS) + "), never forges, credentials or secrets"));
+                + String.join(", ", OrgReader.repositoryKeys(modules)) + "), never forges, credentials or secrets"));
         return Map.copyOf(misplaced);
     }
 }

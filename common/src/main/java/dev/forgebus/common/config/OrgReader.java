@@ -2,7 +2,6 @@ package dev.forgebus.common.config;
 
 import dev.forgebus.common.schedule.ScheduledJobs;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,17 +20,9 @@ import java.util.stream.Stream;
  */
 final class OrgReader {
 
-    static final List<String> KEYS = Stream.concat(
-            Stream.of("name", "forge", "webhook_secret", "insecure_no_signature", "token", "mirror_targets_allowed"),
-            Stream.concat(ModuleReader.ORG_MODULES.stream().map(ModuleId::configKey), Stream.of("repositories"))).toList();
-    static final List<String> REPOSITORY_KEYS = ModuleReader.REPOSITORY_MODULES.stream().map(ModuleId::configKey).toList();
+    private static final List<String> OWN_KEYS = List.of("name", "forge", "webhook_secret", "insecure_no_signature", "token",
+            "mirror_targets_allowed", "repositories");
 
-    private static final Map<String, String> MISPLACED_IN_ORG = Map.of(
-            "mirror", "repository-level only (a mirror names one other repository, so it has no org default):"
-                    + " move it under repositories.<name> of this org",
-            "cron_dispatch", "a top-level key, not an org key",
-            "health_monitor", "a top-level key, not an org key",
-            "migrations", "a top-level key, not an org key");
     private static final Map<String, String> MISPLACED_IN_REPOSITORY = Map.of(
             "forge", "an org key: a repository is on its org's forge",
             "token", "credentials are set per forge or org, not per repository",
@@ -39,10 +30,30 @@ final class OrgReader {
 
     private static final Pattern OWNER_REF = Pattern.compile("(?:([^:/\\s]+):)?([A-Za-z0-9_.-]+)");
 
+    private final ModuleCatalog catalog;
     private final ForgeDirectory forges;
+    private final List<String> keys;
+    private final Map<String, String> misplacedInOrg;
 
-    OrgReader(ForgeDirectory forges) {
+    OrgReader(ModuleCatalog catalog, ForgeDirectory forges) {
+        this.catalog = catalog;
         this.forges = forges;
+        this.keys = Stream.concat(OWN_KEYS.stream(), catalog.orgBlocks().stream().map(m -> m.id().configKey())).toList();
+        Map<String, String> misplaced = new HashMap<>();
+        for (ModuleDeclaration<?> module : catalog.all()) {
+            if (module.block().isEmpty()) {
+                misplaced.put(module.id().configKey(), "a top-level key, not an org key");
+            } else if (module.block().get().scope() == ModuleDeclaration.Scope.REPOSITORY_ONLY) {
+                misplaced.put(module.id().configKey(), "repository-level only (it names things of one repository, so it has"
+                        + " no org default): move it under repositories.<name> of this org");
+            }
+        }
+        this.misplacedInOrg = Map.copyOf(misplaced);
+    }
+
+    /** The keys a repository block (and a {@code .ops.yaml}) may hold: every module with a block. */
+    static List<String> repositoryKeys(ModuleCatalog catalog) {
+        return catalog.repositoryBlocks().stream().map(m -> m.id().configKey()).toList();
     }
 
     Map<String, OrgConfig> read(Optional<YamlBlock> section) {
@@ -53,7 +64,7 @@ final class OrgReader {
         YamlBlock all = section.get();
         Map<String, Integer> firstLineByOwner = new HashMap<>();
         for (String key : all.keys()) {
-            YamlBlock.open(all.reader(), all.node(key).orElseThrow(), all.pathOf(key), all.keyLineOf(key), KEYS, MISPLACED_IN_ORG)
+            YamlBlock.open(all.reader(), all.node(key).orElseThrow(), all.pathOf(key), all.keyLineOf(key), keys, misplacedInOrg)
                     .flatMap(block -> read(key, block, firstLineByOwner))
                     .ifPresent(org -> orgs.put(key, org));
         }
@@ -84,14 +95,11 @@ final class OrgReader {
         Optional<Secret> token = org.secret("token");
         List<RepoOwner> mirrorTargets = mirrorTargetsAllowed(org, forge);
 
-        Map<ModuleId, YamlBlock> orgBlocks = new EnumMap<>(ModuleId.class);
-        for (ModuleId module : ModuleReader.ORG_MODULES) {
-            org.block(module.configKey(), ModuleReader.keysOf(module)).ifPresent(b -> orgBlocks.put(module, b));
-        }
+        Map<ModuleId, YamlBlock> orgBlocks = blocks(org, catalog.orgBlocks());
         // An org whose forge is unknown is still read through, to report everything else in it.
-        ModuleReader modules = new ModuleReader(forges, forge);
+        ModuleReader modules = new ModuleReader(catalog, forges, forge);
         ModuleSettings defaults = modules.read(orgBlocks);
-        if (forge.isPresent() && defaults.stale().filter(StaleSettings::enabled).isPresent()) {
+        if (forge.isPresent() && defaults.get(StandardModules.STALE).filter(StaleSettings::enabled).isPresent()) {
             ScheduledJobReader.jobNameProblem(ScheduledJobs.staleName(forge.get(), name))
                     .ifPresent(p -> org.reader().problems().add(org.line(), org.path() + ".stale_management: " + p));
         }
@@ -124,7 +132,7 @@ final class OrgReader {
         return owners;
     }
 
-    private static Map<String, RepoConfig> repositories(YamlBlock org, Map<ModuleId, YamlBlock> orgBlocks,
+    private Map<String, RepoConfig> repositories(YamlBlock org, Map<ModuleId, YamlBlock> orgBlocks,
                                                        ModuleReader modules) {
         Map<String, RepoConfig> repositories = new LinkedHashMap<>();
         Optional<YamlBlock> section = org.block("repositories", YamlBlock.ANY_KEY);
@@ -144,7 +152,7 @@ final class OrgReader {
                 all.reader().problems().add(line, "repository " + name + " is already configured at line " + first
                         + " (repository names are case-insensitive)");
             }
-            YamlBlock.open(all.reader(), all.node(name).orElseThrow(), all.pathOf(name), line, REPOSITORY_KEYS,
+            YamlBlock.open(all.reader(), all.node(name).orElseThrow(), all.pathOf(name), line, repositoryKeys(catalog),
                             MISPLACED_IN_REPOSITORY)
                     .map(repo -> repository(name, repo, orgBlocks, modules))
                     .ifPresent(r -> repositories.put(name, r));
@@ -152,14 +160,20 @@ final class OrgReader {
         return repositories;
     }
 
-    private static RepoConfig repository(String name, YamlBlock repo, Map<ModuleId, YamlBlock> orgBlocks,
-                                         ModuleReader modules) {
-        Map<ModuleId, YamlBlock> own = new EnumMap<>(ModuleId.class);
-        for (ModuleId module : ModuleReader.REPOSITORY_MODULES) {
-            repo.block(module.configKey(), ModuleReader.keysOf(module)).ifPresent(b -> own.put(module, b));
-        }
-        Map<ModuleId, YamlBlock> effective = new EnumMap<>(orgBlocks);
+    private RepoConfig repository(String name, YamlBlock repo, Map<ModuleId, YamlBlock> orgBlocks,
+                                  ModuleReader modules) {
+        Map<ModuleId, YamlBlock> own = blocks(repo, catalog.repositoryBlocks());
+        Map<ModuleId, YamlBlock> effective = new LinkedHashMap<>(orgBlocks);
         own.forEach((module, block) -> effective.merge(module, block, YamlBlock::overlaidWith));
         return new RepoConfig(name, modules.read(effective), own.keySet());
+    }
+
+    /** The blocks of {@code modules} that {@code scope} writes, each opened with its module's keys. */
+    static Map<ModuleId, YamlBlock> blocks(YamlBlock scope, List<ModuleDeclaration<?>> modules) {
+        Map<ModuleId, YamlBlock> blocks = new LinkedHashMap<>();
+        for (ModuleDeclaration<?> module : modules) {
+            scope.block(module.id().configKey(), module.block().orElseThrow().keys()).ifPresent(b -> blocks.put(module.id(), b));
+        }
+        return blocks;
     }
 }

@@ -13,7 +13,7 @@ import java.util.Objects;
  * @param releaseLabel  the label that makes a merged pull request a release (merge_label, both)
  */
 public record ReleaseSettings(boolean enabled, ReleaseTrigger trigger, String tagPattern, String changelogPath, boolean draft,
-                      String releaseLabel) {
+                      String releaseLabel) implements ModuleBlock {
 
     public static final String DEFAULT_TAG_PATTERN = "v*";
     public static final String DEFAULT_CHANGELOG_PATH = "CHANGELOG.md";

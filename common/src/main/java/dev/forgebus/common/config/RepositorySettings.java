@@ -1,6 +1,6 @@
 package dev.forgebus.common.config;
 
-import java.util.EnumSet;
+import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -10,28 +10,22 @@ import java.util.Set;
  * blocks key by key). A module is absent when neither configures it; present with
  * {@code enabled() == false} when a scope switched it off, so a trace can say why nothing ran.
  *
+ * <p>The accessors of the SPEC 7 modules ({@link #triage()}, ...) are shorthands of
+ * {@link #block(ModuleDeclaration)}, which is how any other module reads its block.
+ *
  * @param org                  the org it belongs to, if configured
  * @param repositoryConfigured whether the repository is listed under its org (else org defaults)
+ * @param modules              its module blocks
  */
-public record RepositorySettings(Optional<OrgConfig> org, boolean repositoryConfigured, Optional<TriageSettings> triage,
-                                 Optional<StaleSettings> stale, Optional<NotificationSettings> notifications,
-                                 Optional<ReleaseSettings> release, Optional<AutoMergeSettings> autoMerge, Optional<MirrorSettings> mirror,
-                                 Optional<DependencyTriggerSettings> dependencyTriggers) {
+public record RepositorySettings(Optional<OrgConfig> org, boolean repositoryConfigured, ModuleSettings modules) {
 
     public RepositorySettings {
         Objects.requireNonNull(org, "org");
-        Objects.requireNonNull(triage, "triage");
-        Objects.requireNonNull(stale, "stale");
-        Objects.requireNonNull(notifications, "notifications");
-        Objects.requireNonNull(release, "release");
-        Objects.requireNonNull(autoMerge, "autoMerge");
-        Objects.requireNonNull(mirror, "mirror");
-        Objects.requireNonNull(dependencyTriggers, "dependencyTriggers");
+        Objects.requireNonNull(modules, "modules");
     }
 
     static RepositorySettings of(Optional<OrgConfig> org, boolean repositoryConfigured, ModuleSettings s) {
-        return new RepositorySettings(org, repositoryConfigured, s.triage(), s.stale(), s.notifications(), s.release(),
-                s.autoMerge(), s.mirror(), s.dependencyTriggers());
+        return new RepositorySettings(org, repositoryConfigured, s);
     }
 
     /** A repository of no configured org: no module acts on it. */
@@ -39,28 +33,52 @@ public record RepositorySettings(Optional<OrgConfig> org, boolean repositoryConf
         return of(Optional.empty(), false, ModuleSettings.none());
     }
 
-    /** Whether {@code module} is configured AND enabled here; false for modules not scoped to repositories. */
-    public boolean enabled(ModuleId module) {
-        return switch (module) {
-            case TRIAGE -> triage.filter(TriageSettings::enabled).isPresent();
-            case STALE -> stale.filter(StaleSettings::enabled).isPresent();
-            case NOTIFICATIONS -> notifications.filter(NotificationSettings::enabled).isPresent();
-            case RELEASE -> release.filter(ReleaseSettings::enabled).isPresent();
-            case AUTO_MERGE -> autoMerge.filter(AutoMergeSettings::enabled).isPresent();
-            case MIRROR -> mirror.filter(MirrorSettings::enabled).isPresent();
-            case DEPENDENCY_TRIGGERS -> dependencyTriggers.filter(DependencyTriggerSettings::enabled).isPresent();
-            case CRON_DISPATCH, HEALTH_MONITOR, MIGRATIONS -> false;
-        };
+    /** The block of {@code module} for this repository, typed by its declaration. */
+    public <S extends ModuleBlock> Optional<S> block(ModuleDeclaration<S> module) {
+        return modules.get(module);
     }
 
-    /** The repository-scoped modules that are configured and enabled here. */
+    public Optional<TriageSettings> triage() {
+        return block(StandardModules.TRIAGE);
+    }
+
+    public Optional<StaleSettings> stale() {
+        return block(StandardModules.STALE);
+    }
+
+    public Optional<NotificationSettings> notifications() {
+        return block(StandardModules.NOTIFICATIONS);
+    }
+
+    public Optional<ReleaseSettings> release() {
+        return block(StandardModules.RELEASE);
+    }
+
+    public Optional<AutoMergeSettings> autoMerge() {
+        return block(StandardModules.AUTO_MERGE);
+    }
+
+    public Optional<MirrorSettings> mirror() {
+        return block(StandardModules.MIRROR);
+    }
+
+    public Optional<DependencyTriggerSettings> dependencyTriggers() {
+        return block(StandardModules.DEPENDENCY_TRIGGERS);
+    }
+
+    /** Whether {@code module} is configured AND enabled here; false for modules without a repository block. */
+    public boolean enabled(ModuleId module) {
+        return modules.get(module).filter(ModuleBlock::enabled).isPresent();
+    }
+
+    /** The modules with a block that is configured and enabled here, in catalog order. */
     public Set<ModuleId> enabledModules() {
-        Set<ModuleId> enabled = EnumSet.noneOf(ModuleId.class);
-        for (ModuleId module : ModuleId.values()) {
-            if (enabled(module)) {
+        Set<ModuleId> enabled = new LinkedHashSet<>();
+        modules.blocks().forEach((module, block) -> {
+            if (block.enabled()) {
                 enabled.add(module);
             }
-        }
+        });
         return enabled;
     }
 }

@@ -20,7 +20,7 @@ import java.util.Objects;
  */
 public record StaleSettings(boolean enabled, int daysUntilStale, int daysUntilClose, String staleLabel,
                               List<String> exemptLabels, String schedule, ZoneId timeZone, boolean includePullRequests,
-                              String staleComment, String closeComment) {
+                              String staleComment, String closeComment) implements ModuleBlock {
 
     public static final int DEFAULT_DAYS_UNTIL_STALE = 60;
     public static final int DEFAULT_DAYS_UNTIL_CLOSE = 7;

@@ -12,7 +12,7 @@ import java.util.Objects;
  * @param needsTriageLabel    that label
  * @param rules               keyword rules, all applied (labels accumulate)
  */
-public record TriageSettings(boolean enabled, boolean addNeedsTriageLabel, String needsTriageLabel, List<TriageRule> rules) {
+public record TriageSettings(boolean enabled, boolean addNeedsTriageLabel, String needsTriageLabel, List<TriageRule> rules) implements ModuleBlock {
 
     public static final String DEFAULT_NEEDS_TRIAGE_LABEL = "needs-triage";
 

@@ -29,7 +29,7 @@ import org.yaml.snakeyaml.nodes.Tag;
  * keeps the path it was written under, so a mistake in an inherited org key is reported once,
  * at the org, however many repositories inherit it.
  */
-final class YamlBlock {
+public final class YamlBlock {
 
     /** For mappings whose keys are names chosen by the operator (forge ids, org names, ...). */
     static final List<String> ANY_KEY = List.of();
@@ -147,11 +147,11 @@ final class YamlBlock {
         return new YamlBlock(reader, override.path, override.line, merged);
     }
 
-    String path() {
+    public String path() {
         return path;
     }
 
-    int line() {
+    public int line() {
         return line;
     }
 
@@ -159,16 +159,16 @@ final class YamlBlock {
         return reader;
     }
 
-    Set<String> keys() {
+    public Set<String> keys() {
         return entries.keySet();
     }
 
-    boolean has(String key) {
+    public boolean has(String key) {
         return entries.containsKey(key);
     }
 
     /** Set to something other than null. */
-    boolean isSet(String key) {
+    public boolean isSet(String key) {
         return node(key).filter(n -> !NodeReader.isNull(n)).isPresent();
     }
 
@@ -176,13 +176,13 @@ final class YamlBlock {
         return Optional.ofNullable(entries.get(key)).map(Entry::value);
     }
 
-    String pathOf(String key) {
+    public String pathOf(String key) {
         Entry entry = entries.get(key);
         String parent = entry == null ? path : entry.parentPath();
         return parent.isEmpty() ? key : parent + "." + key;
     }
 
-    int lineOf(String key) {
+    public int lineOf(String key) {
         Entry entry = entries.get(key);
         return entry == null ? line : ConfigProblems.lineOf(entry.value());
     }
@@ -192,11 +192,11 @@ final class YamlBlock {
         return entry == null ? line : ConfigProblems.lineOf(entry.key());
     }
 
-    void problem(String key, String message) {
+    public void problem(String key, String message) {
         reader.problems().add(lineOf(key), pathOf(key) + ": " + message);
     }
 
-    void missing(String key) {
+    public void missing(String key) {
         reader.problems().add(line, "missing required key '" + key + "'" + under(path));
     }
 
@@ -213,12 +213,12 @@ final class YamlBlock {
     }
 
     /** A non-blank string, or {@code fallback} when not set. */
-    String string(String key, String fallback) {
+    public String string(String key, String fallback) {
         return optionalString(key).orElse(fallback);
     }
 
     /** A non-blank string, when set. */
-    Optional<String> optionalString(String key) {
+    public Optional<String> optionalString(String key) {
         Optional<NodeReader.Text> text = text(key);
         if (text.isPresent() && text.get().value().isBlank()) {
             problem(key, "must not be empty");
@@ -228,7 +228,7 @@ final class YamlBlock {
     }
 
     /** A non-blank string that must be set; empty after reporting when it is not. */
-    Optional<String> requiredString(String key) {
+    public Optional<String> requiredString(String key) {
         if (!isSet(key)) {
             missing(key);
             return Optional.empty();
@@ -236,11 +236,11 @@ final class YamlBlock {
         return optionalString(key);
     }
 
-    int integer(String key, int fallback, int min, int max) {
+    public int integer(String key, int fallback, int min, int max) {
         return node(key).flatMap(n -> reader.integer(n, pathOf(key), min, max)).map(Long::intValue).orElse(fallback);
     }
 
-    long longInteger(String key, long fallback, long min, long max) {
+    public long longInteger(String key, long fallback, long min, long max) {
         return optionalLong(key, min, max).orElse(fallback);
     }
 
@@ -248,16 +248,16 @@ final class YamlBlock {
         return node(key).flatMap(n -> reader.integer(n, pathOf(key), min, max));
     }
 
-    boolean bool(String key, boolean fallback) {
+    public boolean bool(String key, boolean fallback) {
         return node(key).flatMap(n -> reader.bool(n, pathOf(key))).orElse(fallback);
     }
 
-    Duration duration(String key, Duration fallback) {
+    public Duration duration(String key, Duration fallback) {
         return node(key).flatMap(n -> reader.duration(n, pathOf(key))).orElse(fallback);
     }
 
     /** Non-blank strings; {@code fallback} when not set. */
-    List<String> strings(String key, List<String> fallback) {
+    public List<String> strings(String key, List<String> fallback) {
         if (!isSet(key)) {
             return fallback;
         }
@@ -290,11 +290,11 @@ final class YamlBlock {
         return node(key).map(n -> reader.secrets(n, pathOf(key))).orElse(List.of());
     }
 
-    <E> E choice(String key, E fallback, E[] values, Function<E, String> id) {
+    public <E> E choice(String key, E fallback, E[] values, Function<E, String> id) {
         return optionalChoice(key, values, id).orElse(fallback);
     }
 
-    <E> Optional<E> optionalChoice(String key, E[] values, Function<E, String> id) {
+    public <E> Optional<E> optionalChoice(String key, E[] values, Function<E, String> id) {
         return node(key).flatMap(n -> reader.choice(n, pathOf(key), values, id));
     }
 

@@ -8,6 +8,7 @@ import java.util.Optional;
 
 import dev.forgebus.common.config.ForgebusConfig;
 import dev.forgebus.common.config.ModuleId;
+import dev.forgebus.common.config.StandardModules;
 import dev.forgebus.common.config.OrgConfig;
 import dev.forgebus.common.config.StaleSettings;
 
@@ -32,20 +33,36 @@ public final class ScheduledJobs {
     private ScheduledJobs() {
     }
 
+    /** Every module's jobs, as the config's modules declare them ({@code ModuleCatalog#jobs}). */
     public static List<ScheduledJob> of(ForgebusConfig config) {
+        return config.modules().jobs(config);
+    }
+
+    /** One per org whose org-level stale_management is enabled. */
+    public static List<ScheduledJob> stale(ForgebusConfig config) {
         List<ScheduledJob> jobs = new ArrayList<>();
         for (OrgConfig org : config.orgs().values()) {
-            Optional<StaleSettings> stale = org.defaults().stale().filter(StaleSettings::enabled);
+            Optional<StaleSettings> stale = org.defaults().get(StandardModules.STALE).filter(StaleSettings::enabled);
             stale.ifPresent(s -> jobs.add(new ScheduledJob(staleName(org.forge(), org.name()), ModuleId.STALE,
                     new JobSchedule.CronSchedule(s.schedule(), s.timeZone()), org.forge(), org.name())));
         }
-        config.cronDispatch().forEach(job -> jobs.add(new ScheduledJob(CRON_DISPATCH + job.name(), ModuleId.CRON_DISPATCH,
-                new JobSchedule.CronSchedule(job.schedule(), job.timeZone()), "", "")));
-        config.healthMonitor().forEach(probe -> jobs.add(new ScheduledJob(HEALTH_MONITOR + probe.name(), ModuleId.HEALTH_MONITOR,
-                new JobSchedule.Every(probe.every()), "", "")));
-        config.migrations().values().forEach(service -> jobs.add(new ScheduledJob(MIGRATIONS + service.name(), ModuleId.MIGRATIONS,
-                new JobSchedule.Every(Duration.ofSeconds(service.checkIntervalSeconds())), "", "")));
-        return List.copyOf(jobs);
+        return jobs;
+    }
+
+    public static List<ScheduledJob> cronDispatch(ForgebusConfig config) {
+        return config.cronDispatch().stream().map(job -> new ScheduledJob(CRON_DISPATCH + job.name(), ModuleId.CRON_DISPATCH,
+                new JobSchedule.CronSchedule(job.schedule(), job.timeZone()), "", "")).toList();
+    }
+
+    public static List<ScheduledJob> healthMonitor(ForgebusConfig config) {
+        return config.healthMonitor().stream().map(probe -> new ScheduledJob(HEALTH_MONITOR + probe.name(),
+                ModuleId.HEALTH_MONITOR, new JobSchedule.Every(probe.every()), "", "")).toList();
+    }
+
+    public static List<ScheduledJob> migrations(ForgebusConfig config) {
+        return config.migrations().values().stream().map(service -> new ScheduledJob(MIGRATIONS + service.name(),
+                ModuleId.MIGRATIONS, new JobSchedule.Every(Duration.ofSeconds(service.checkIntervalSeconds())), "", ""))
+                .toList();
     }
 
     public static Optional<ScheduledJob> named(ForgebusConfig config, String name) {

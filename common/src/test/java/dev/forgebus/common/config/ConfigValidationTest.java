@@ -38,7 +38,7 @@ class ConfigValidationTest {
                 f + ":11: forges.github.token: expected a string, got a list (the value is a secret and is not shown)",
                 f + ":13: forges.gitlab.type: expected one of github, forgejo, gitea, got 'gitlab'",
                 f + ":17: orgs.MyOrg.forge: no forge 'githbu' is configured (configured: github, gitlab)",
-                f + ":18: orgs.MyOrg.mirror: repository-level only (a mirror names one other repository, so it has"
+                f + ":18: orgs.MyOrg.mirror: repository-level only (it names things of one repository, so it has"
                         + " no org default): move it under repositories.<name> of this org",
                 f + ":21: orgs.Other.auto_merge.merge_method: 'fast-forward-only' is not available on github forges"
                         + " (allowed: merge, squash, rebase)",

@@ -41,7 +41,7 @@ class ExampleConfigTest {
         assertThat(config.forges().get("codeberg").rateLimit()).isEqualTo(new RateLimit(3600, 10, 0));
         assertThat(github.rateLimit()).as("GitHub's secondary limit on writes by default")
                 .isEqualTo(new RateLimit(5000, 10, RateLimit.GITHUB_WRITES_PER_MINUTE));
-        assertThat(config.orgs().get("MyOrg").defaults().notifications().orElseThrow().channels()).isEmpty();
+        assertThat(config.orgs().get("MyOrg").defaults().get(StandardModules.NOTIFICATIONS).orElseThrow().channels()).isEmpty();
         assertThat(config.cronDispatch()).extracting(CronDispatchJob::name).containsExactly("codeql");
         assertThat(config.healthMonitor().get(0).url()).isEqualTo(URI.create("http://127.0.0.1:8080/health"));
         assertThat(config.healthMonitor().get(0).sinks()).containsExactly(new ProbeSink.Stdout(),
@@ -74,7 +74,7 @@ class ExampleConfigTest {
         assertThat(config.forges().get("github").webhookSecrets()).containsExactly(Secret.of("s3cret"));
         assertThat(config.forges().get("codeberg").webhookSecrets())
                 .containsExactly(Secret.of("change-me-codeberg-secret"), Secret.of("old-s3cret"));
-        List<NotificationChannel> channels = config.orgs().get("MyOrg").defaults().notifications().orElseThrow().channels();
+        List<NotificationChannel> channels = config.orgs().get("MyOrg").defaults().get(StandardModules.NOTIFICATIONS).orElseThrow().channels();
         assertThat(channels).singleElement().satisfies(c -> {
             assertThat(c.type()).isEqualTo(ChannelType.SLACK);
             assertThat(c.events()).contains("release", "mirror_drift");

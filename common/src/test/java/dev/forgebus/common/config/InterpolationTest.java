@@ -79,7 +79,7 @@ class InterpolationTest {
                     stale_management: { stale_comment: "costs $$5, see $${HOME} and ${WHO}" }
                 """, Map.of("WHO", "docs"));
 
-        assertThat(config.orgs().get("MyOrg").defaults().stale().orElseThrow().staleComment())
+        assertThat(config.orgs().get("MyOrg").defaults().get(StandardModules.STALE).orElseThrow().staleComment())
                 .isEqualTo("costs $$5, see ${HOME} and docs");
     }
 
@@ -158,7 +158,7 @@ class InterpolationTest {
                     stale_management: { stale_comment: "${COMMENT:-see $${HOME}}" }
                 """, Map.of());
 
-        assertThat(config.orgs().get("MyOrg").defaults().stale().orElseThrow().staleComment()).isEqualTo("see ${HOME}");
+        assertThat(config.orgs().get("MyOrg").defaults().get(StandardModules.STALE).orElseThrow().staleComment()).isEqualTo("see ${HOME}");
     }
 
     @Test

@@ -53,7 +53,7 @@ class OpsFileOutboundTest {
 
     @Test
     void main_config_channels_are_named_and_the_type_is_the_default_name() {
-        List<NotificationChannel> channels = config.orgs().get("MyOrg").defaults().notifications().orElseThrow().channels();
+        List<NotificationChannel> channels = config.orgs().get("MyOrg").defaults().get(StandardModules.NOTIFICATIONS).orElseThrow().channels();
 
         assertThat(channels).map(NotificationChannel::name).containsExactly("ops-slack", "discord");
     }

@@ -56,7 +56,7 @@ class ScheduledJobsConfigTest {
                 cron_dispatch:
                   - { name: codeql, schedule: "0 2 * * *", workflow: codeql.yml, repos: ["MyOrg/*"] }
                 """, "forgebus.yml", name -> null);
-        assertThat(config.orgs().get("MyOrg").defaults().stale().orElseThrow().timeZone()).isEqualTo(ZoneId.of("Europe/Berlin"));
+        assertThat(config.orgs().get("MyOrg").defaults().get(StandardModules.STALE).orElseThrow().timeZone()).isEqualTo(ZoneId.of("Europe/Berlin"));
         assertThat(config.cronDispatch().get(0).timeZone()).isEqualTo(ZoneId.of("UTC"));
     }
 

@@ -45,12 +45,15 @@ class SmallParsersTest {
 
     @Test
     void module_ids_and_config_keys_are_those_of_the_spec() {
-        assertThat(ModuleId.byId("auto-merge")).contains(ModuleId.AUTO_MERGE);
+        ModuleCatalog catalog = ModuleCatalog.standard();
+        assertThat(catalog.byId("auto-merge").map(ModuleDeclaration::id)).contains(ModuleId.AUTO_MERGE);
         assertThat(ModuleId.AUTO_MERGE.configKey()).isEqualTo("auto_merge");
-        assertThat(ModuleId.byId("triage").map(ModuleId::configKey)).contains("auto_triage");
-        assertThat(ModuleId.byId("health-monitor").map(ModuleId::configKey)).contains("health_monitor");
-        assertThat(ModuleId.byId("auto_merge")).isEmpty();
-        assertThat(ModuleId.byConfigKey("stale_management")).contains(ModuleId.STALE);
+        assertThat(catalog.byId("triage").map(m -> m.id().configKey())).contains("auto_triage");
+        assertThat(catalog.byId("health-monitor").map(m -> m.id().configKey())).contains("health_monitor");
+        assertThat(catalog.byId("auto_merge")).isEmpty();
+        assertThat(catalog.byConfigKey("stale_management").map(ModuleDeclaration::id)).contains(ModuleId.STALE);
+        assertThat(catalog.ids()).extracting(ModuleId::id).containsExactly("triage", "stale", "dependency-triggers",
+                "cron-dispatch", "release", "auto-merge", "mirror", "notifications", "health-monitor", "migrations");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.forgebus.workers.dlq;
 
+import dev.forgebus.common.config.ModuleCatalog;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,13 +25,13 @@ public record DeadLetterId(DeadLetterSource source, int partition, long offset) 
      *
      * @throws IllegalArgumentException with a message fit for the command line and a 400
      */
-    public static DeadLetterId parse(String id) {
+    public static DeadLetterId parse(ModuleCatalog modules, String id) {
         Matcher m = id == null ? null : SHAPE.matcher(id);
         if (m == null || !m.matches()) {
             throw new IllegalArgumentException("dead-letter id must be module:partition:offset (e.g. triage:0:42), got '"
                     + shorten(id) + "'");
         }
-        DeadLetterSource source = DeadLetterSource.byId(m.group(1)).orElseThrow(() ->
+        DeadLetterSource source = DeadLetterSource.byId(modules, m.group(1)).orElseThrow(() ->
                 new IllegalArgumentException("unknown module '" + m.group(1) + "' in dead-letter id '" + id + "'"));
         long partition = Long.parseLong(m.group(2));
         if (partition > Integer.MAX_VALUE) {

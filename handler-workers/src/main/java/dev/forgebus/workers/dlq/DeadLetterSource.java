@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
+import dev.forgebus.common.config.ModuleCatalog;
 import dev.forgebus.common.config.ModuleId;
 import dev.forgebus.common.kafka.TopicNames;
 
@@ -71,11 +72,11 @@ public sealed interface DeadLetterSource {
     }
 
     /** The source named {@code id}, empty for a name that is neither a module nor {@code dedup}. */
-    static Optional<DeadLetterSource> byId(String id) {
+    static Optional<DeadLetterSource> byId(ModuleCatalog modules, String id) {
         if (TopicNames.DEDUP.equals(id)) {
             return Optional.of(DEDUP);
         }
-        return ModuleId.byId(id).map(DeadLetterSource::of);
+        return modules.byId(id).map(m -> of(m.id()));
     }
 
     /**
@@ -83,15 +84,15 @@ public sealed interface DeadLetterSource {
      *
      * @throws IllegalArgumentException naming the valid names
      */
-    static DeadLetterSource parse(String id) {
-        return byId(id).orElseThrow(() -> new IllegalArgumentException("unknown module '" + id + "' (a module id or "
+    static DeadLetterSource parse(ModuleCatalog modules, String id) {
+        return byId(modules, id).orElseThrow(() -> new IllegalArgumentException("unknown module '" + id + "' (a module id or "
                 + TopicNames.DEDUP + ")"));
     }
 
     /** Every source: each module, then dedup. */
-    static List<DeadLetterSource> all() {
+    static List<DeadLetterSource> all(ModuleCatalog modules) {
         List<DeadLetterSource> all = new ArrayList<>();
-        for (ModuleId m : ModuleId.values()) {
+        for (ModuleId m : modules.ids()) {
             all.add(of(m));
         }
         all.add(DEDUP);

@@ -33,6 +33,7 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
+import dev.forgebus.common.config.ModuleCatalog;
 import dev.forgebus.common.event.Json;
 import dev.forgebus.common.kafka.DeadLetterHeaders;
 import dev.forgebus.common.kafka.TopicNames;
@@ -62,6 +63,7 @@ public final class DeadLetters implements AutoCloseable {
             .thenComparingInt(DeadLetter::partition)
             .thenComparingLong(DeadLetter::offset);
 
+    private final ModuleCatalog modules;
     private final String bootstrapServers;
     private final TopicNames topics;
     private final Duration timeout;
@@ -85,6 +87,13 @@ public final class DeadLetters implements AutoCloseable {
 
     /** As above, with the clock that stamps replay marks. */
     public DeadLetters(String bootstrapServers, TopicNames topics, Duration timeout, long maxRecordBytes, Clock clock) {
+        this(bootstrapServers, topics, timeout, maxRecordBytes, clock, ModuleCatalog.standard());
+    }
+
+    /** As above, for the modules of {@code modules} (whose ids name dead-letter sources). */
+    public DeadLetters(String bootstrapServers, TopicNames topics, Duration timeout, long maxRecordBytes, Clock clock,
+                       ModuleCatalog modules) {
+        this.modules = modules;
         this.bootstrapServers = bootstrapServers;
         this.topics = topics;
         this.timeout = timeout;
@@ -117,6 +126,11 @@ public final class DeadLetters implements AutoCloseable {
         return result;
     }
 
+    /** The modules whose dead letters these are. */
+    public ModuleCatalog modules() {
+        return modules;
+    }
+
     /**
      * One dead letter with its value and replay mark.
      *
@@ -124,7 +138,7 @@ public final class DeadLetters implements AutoCloseable {
      * @throws IllegalArgumentException when {@code id} is malformed or names no source
      */
     public Optional<DeadLetter> show(String id) {
-        return show(DeadLetterId.parse(id));
+        return show(DeadLetterId.parse(modules, id));
     }
 
     public Optional<DeadLetter> show(DeadLetterId id) {
@@ -339,8 +353,8 @@ public final class DeadLetters implements AutoCloseable {
 
     // ---------------------------------------------------------------- reading
 
-    private static List<DeadLetterSource> sources(Optional<DeadLetterSource> source) {
-        return source.map(List::of).orElseGet(DeadLetterSource::all);
+    private List<DeadLetterSource> sources(Optional<DeadLetterSource> source) {
+        return source.map(List::of).orElseGet(() -> DeadLetterSource.all(modules));
     }
 
     private static byte[] bytes(String s) {

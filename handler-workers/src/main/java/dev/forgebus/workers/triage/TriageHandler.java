@@ -3,7 +3,6 @@ package dev.forgebus.workers.triage;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -51,10 +50,8 @@ public final class TriageHandler implements ModuleHandler {
     /** Handles the item; the note names a broken {@code .ops.yaml} that was ignored. */
     @Override
     public Result handle(WorkItem work, HandlerContext context) throws ForgeCallException, InterruptedException {
+        // The router decided that this event starts triage (StandardModules.TRIAGE): not decided again here.
         EventEnvelope item = work.envelope();
-        if (!isIssueOrPullRequestOpenedOrEdited(item)) {
-            return Result.DONE;
-        }
         RepoSettingsSource.Resolved resolved = context.settings();
         Optional<TriageSettings> triage = resolved.settings().triage().filter(TriageSettings::enabled);
         if (triage.isPresent()) {
@@ -77,19 +74,6 @@ public final class TriageHandler implements ModuleHandler {
         }
         forge.addLabels(repo, subject.number(), missing);
         LOG.info("triage {}#{} ({}): added labels {}", repo, subject.number(), item.deliveryId(), missing);
-    }
-
-    /** The dedup router already routes only these; checked again so a replayed or misrouted item does nothing. */
-    private static boolean isIssueOrPullRequestOpenedOrEdited(EventEnvelope item) {
-        boolean issueOrPullRequest = switch (Objects.requireNonNullElse(item.event(), "")) {
-            case "issues", "pull_request" -> true;
-            default -> false;
-        };
-        boolean openedOrEdited = switch (Objects.requireNonNullElse(item.action(), "")) {
-            case "opened", "edited" -> true;
-            default -> false;
-        };
-        return issueOrPullRequest && openedOrEdited;
     }
 
     /** The rules' labels, or the needs-triage label when configured and no rule hit. */

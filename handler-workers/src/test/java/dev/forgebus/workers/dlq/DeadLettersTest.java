@@ -336,7 +336,7 @@ class DeadLettersTest {
     }
 
     private static List<DeadLetterId> ids(String... ids) {
-        return java.util.Arrays.stream(ids).map(DeadLetterId::parse).toList();
+        return java.util.Arrays.stream(ids).map(id -> DeadLetterId.parse(dev.forgebus.common.config.ModuleCatalog.standard(), id)).toList();
     }
 
     private static List<ConsumerRecord<byte[], byte[]>> records(WorkerTestKit.TopicReader reader, int n) {
