@@ -171,6 +171,26 @@ class LaneScheduleTest {
         assertThat(small.toPause(NOW)).containsExactlyInAnyOrder(WORK_0, WORK_1);
     }
 
+    /**
+     * The subtle side of the bound: it is shared. When one busy partition alone fills it, idle
+     * partitions stay paused (fetch nothing new) until that partition's head finishes, however long
+     * its handler waits (e.g. on a credential the forge paused): the whole worker follows its
+     * slowest full lane. One finish is enough to let the others fetch again.
+     */
+    @Test
+    void one_partition_holding_max_held_records_keeps_every_other_partition_paused_until_its_head_finishes() {
+        LaneSchedule<Item> small = schedule(2);
+        small.assigned(List.of(WORK_0, WORK_1));
+        small.fetched(WORK_0, List.of(Item.at("a", 10), Item.at("b", 11), Item.at("c", 12)));
+        Ticket a = small.dispatch(NOW).starts().get(0).ticket();
+
+        assertThat(small.toPause(NOW.plus(Duration.ofHours(1)))).as("b and c held: full").contains(WORK_1);
+
+        small.finished(a);
+        small.dispatch(NOW); // b starts, c alone is held
+        assertThat(small.toPause(NOW)).containsExactly(WORK_0);
+    }
+
     @Test
     void revoked_partitions_drop_what_they_held_and_report_what_was_in_flight() {
         lanes.assigned(List.of(WORK_0, WORK_1));
