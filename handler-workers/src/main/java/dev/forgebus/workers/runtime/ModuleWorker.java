@@ -3,7 +3,6 @@ package dev.forgebus.workers.runtime;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -77,9 +76,11 @@ import io.micrometer.core.instrument.MeterRegistry;
  *
  * <h2>Order and bounds</h2>
  * Each assigned partition (of the work topic or of a retry tier) is a lane: records fetched for it
- * wait in the lane and go to a handler one at a time, in offset order. A partition is paused while its lane holds or handles anything,
- * and every partition is paused while the lanes together hold {@code max.poll.records} records:
- * at most one item per partition in flight, a bounded number fetched.
+ * wait in the lane and go to a handler one at a time, in offset order. A partition is paused while
+ * its lane holds or handles anything, and every partition is paused while the lanes together hold
+ * {@code max.poll.records} records: at most one item per partition in flight, a bounded number
+ * fetched. Those decisions are {@link LaneSchedule}'s (pure, tested without a broker); this class
+ * carries them out on the consumer and the handler pool.
  *
  * <h2>Retries</h2>
  * Retries never block a partition of the work topic. A failed attempt that may be retried
@@ -116,9 +117,9 @@ import io.micrometer.core.instrument.MeterRegistry;
  * <h2>Commits</h2>
  * At-least-once: an offset is committed only after its item is finished, that is after Kafka
  * acknowledged its DONE outcome, its dead letter and then its DEAD_LETTER outcome, or its copy in
- * a retry tier. An item
- * interrupted by {@link #close()}, a crash or a lost partition is redone by the next owner;
- * handlers are idempotent (SPEC 7).
+ * a retry tier ({@link CommitFrontier} keeps what is left to commit). An item interrupted by
+ * {@link #close()}, a crash or a lost partition is redone by the next owner; handlers are
+ * idempotent (SPEC 7).
  */
 public final class ModuleWorker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModuleWorker.class);
@@ -157,8 +158,10 @@ public final class ModuleWorker implements AutoCloseable {
     private volatile Throwable died;
 
     // Owned by the polling thread.
-    private final Map<TopicPartition, Lane> lanes = new HashMap<>();
-    private final Map<TopicPartition, OffsetAndMetadata> toCommit = new HashMap<>();
+    private final LaneSchedule<ConsumerRecord<byte[], byte[]>> lanes;
+    private final CommitFrontier commits = new CommitFrontier();
+    /** The handler thread's task of each ticket in flight, to interrupt it when its partition goes. */
+    private final Map<LaneSchedule.Ticket, Future<?>> tasks = new HashMap<>();
 
     private ModuleWorker(WorkerSettings settings, ModuleHandler handler, HandlerServices services, MeterRegistry registry) {
         this.settings = settings;
@@ -170,6 +173,7 @@ public final class ModuleWorker implements AutoCloseable {
         this.retryTopics = java.util.stream.IntStream.range(0, settings.retryTiers())
                 .mapToObj(tier -> topics.retry(module.id(), tier)).toList();
         this.policy = settings.retryPolicy();
+        this.lanes = new LaneSchedule<>(settings.maxPollRecords(), ConsumerRecord::offset, this::dueAt);
         String clientId = "forgebus-worker-" + module.id() + "-" + INSTANCES.incrementAndGet();
         this.consumer = new KafkaConsumer<>(consumerProperties(settings, module, clientId));
         try {
@@ -284,62 +288,66 @@ public final class ModuleWorker implements AutoCloseable {
         }
     }
 
-    /** Hands the head of every idle lane to a handler thread. */
+    /** Hands the head of every idle lane to a handler thread; seeks back the lanes that wait ({@link LaneSchedule}). */
     private void dispatch() {
         if (!running) {
             return;
         }
-        Instant now = settings.clock().instant();
-        for (Lane lane : lanes.values()) {
-            if (lane.inFlight != null || lane.buffered.isEmpty() || lane.waiting(now)) {
-                continue;
-            }
-            ConsumerRecord<byte[], byte[]> head = lane.buffered.peekFirst();
-            // A due time counts only on a retry topic: on the work topic the header would let
-            // whoever wrote the record hold a whole partition back.
-            Optional<Instant> due = head.topic().equals(workTopic)
-                    ? Optional.empty()
-                    : instantHeader(head, DeadLetterHeaders.RETRY_DUE_AT);
-            if (due.isPresent() && now.isBefore(due.get())) {
-                // Not due yet: so is everything behind it in this tier (one delay per tier). Wait
-                // paused, holding nothing, and fetch the item again when it is due.
-                lane.waitUntil = due.get();
-                lane.buffered.clear();
-                consumer.seek(lane.partition, head.offset());
-                continue;
-            }
-            lane.waitUntil = null;
-            ConsumerRecord<byte[], byte[]> record = lane.buffered.pollFirst();
-            // Attempts made and the first failure travel with the item (retry.* headers), so they
-            // survive restarts and rebalances. They are read on retry topics only, where this
-            // worker wrote them; an item of the work topic starts at attempt 1.
-            boolean retried = !record.topic().equals(workTopic);
-            int attempt = (retried ? intHeader(record, DeadLetterHeaders.RETRY_ATTEMPT).orElse(0) : 0) + 1;
-            Instant first = retried ? instantHeader(record, DeadLetterHeaders.RETRY_FIRST_FAILED_AT).orElse(null) : null;
-            int rechecks = retried ? intHeader(record, RECHECK_COUNT).orElse(0) : 0;
-            boolean recheck = retried && DeadLetterHeaders.text(record.headers(), topics, RECHECK_REASON).isPresent();
+        LaneSchedule.Dispatch<ConsumerRecord<byte[], byte[]>> next = lanes.dispatch(settings.clock().instant());
+        next.rewinds().forEach(this::seek);
+        var starts = next.starts().iterator();
+        while (starts.hasNext()) {
+            var start = starts.next();
+            ConsumerRecord<byte[], byte[]> record = start.record();
+            Delivery delivery = deliveryOf(record);
             try {
-                lane.inFlight = handlers.submit(() -> attempt(lane, record, new Delivery(attempt, first, recheck, rechecks)));
+                tasks.put(start.ticket(), handlers.submit(() -> attempt(start.ticket(), record, delivery)));
             } catch (RejectedExecutionException e) {
-                lane.buffered.addFirst(record); // closing
+                // Closing: this start and the ones not submitted yet go back to their lanes.
+                lanes.notStarted(start);
+                starts.forEachRemaining(lanes::notStarted);
                 return;
             }
         }
     }
 
-    /** Pauses partitions with work held or a retry pending, resumes the others. */
+    /**
+     * When a record may run: a due time counts only on a retry topic; on the work topic the header
+     * would let whoever wrote the record hold a whole partition back.
+     */
+    private Optional<Instant> dueAt(ConsumerRecord<byte[], byte[]> record) {
+        return record.topic().equals(workTopic) ? Optional.empty() : instantHeader(record, DeadLetterHeaders.RETRY_DUE_AT);
+    }
+
+    /**
+     * Attempts made and the first failure travel with the item (retry.* headers), so they survive
+     * restarts and rebalances. They are read on retry topics only, where this worker wrote them; an
+     * item of the work topic starts at attempt 1.
+     */
+    private Delivery deliveryOf(ConsumerRecord<byte[], byte[]> record) {
+        boolean retried = !record.topic().equals(workTopic);
+        int attempt = (retried ? intHeader(record, DeadLetterHeaders.RETRY_ATTEMPT).orElse(0) : 0) + 1;
+        Instant first = retried ? instantHeader(record, DeadLetterHeaders.RETRY_FIRST_FAILED_AT).orElse(null) : null;
+        int rechecks = retried ? intHeader(record, RECHECK_COUNT).orElse(0) : 0;
+        boolean recheck = retried && DeadLetterHeaders.text(record.headers(), topics, RECHECK_REASON).isPresent();
+        return new Delivery(attempt, first, recheck, rechecks);
+    }
+
+    private void seek(LaneSchedule.Rewind rewind) {
+        consumer.seek(rewind.partition(), rewind.offset());
+    }
+
+    /** Pauses the partitions the lanes hold ({@link LaneSchedule#toPause}), resumes the others. */
     private void pauseBusyPartitions() {
-        Instant now = settings.clock().instant();
-        boolean full = buffered() >= settings.maxPollRecords();
+        Set<TopicPartition> hold = lanes.toPause(settings.clock().instant());
         Set<TopicPartition> paused = consumer.paused();
         Set<TopicPartition> pause = new HashSet<>();
         Set<TopicPartition> resume = new HashSet<>();
-        for (Lane lane : lanes.values()) {
-            boolean hold = full || lane.inFlight != null || !lane.buffered.isEmpty() || lane.waiting(now);
-            if (hold && !paused.contains(lane.partition)) {
-                pause.add(lane.partition);
-            } else if (!hold && paused.contains(lane.partition)) {
-                resume.add(lane.partition);
+        for (TopicPartition partition : lanes.partitions()) {
+            if (hold.contains(partition) && !paused.contains(partition)) {
+                pause.add(partition);
+            } else if (!hold.contains(partition) && paused.contains(partition)) {
+                resume.add(partition);
             }
         }
         if (!pause.isEmpty()) {
@@ -351,40 +359,19 @@ public final class ModuleWorker implements AutoCloseable {
     }
 
     private Duration nextPollTimeout() {
-        Duration timeout = settings.pollTimeout();
-        Instant now = settings.clock().instant();
-        for (Lane lane : lanes.values()) {
-            if (lane.waiting(now)) {
-                Duration untilDue = Duration.between(now, lane.waitUntil);
-                if (untilDue.compareTo(timeout) < 0) {
-                    timeout = untilDue;
-                }
-            }
-        }
-        return timeout.isNegative() ? Duration.ZERO : timeout;
+        return lanes.pollTimeout(settings.clock().instant(), settings.pollTimeout());
     }
 
     private void fetched(ConsumerRecords<byte[], byte[]> records) {
         for (TopicPartition partition : records.partitions()) {
-            Lane lane = lanes.get(partition);
-            if (lane != null) {
-                lane.buffered.addAll(records.records(partition));
-            }
+            lanes.fetched(partition, records.records(partition));
         }
-    }
-
-    private int buffered() {
-        int n = 0;
-        for (Lane lane : lanes.values()) {
-            n += lane.buffered.size();
-        }
-        return n;
     }
 
     private long itemsBehind() {
         long behind = 0;
-        for (Lane lane : lanes.values()) {
-            behind += consumer.currentLag(lane.partition).orElse(0) + lane.buffered.size() + (lane.inFlight != null ? 1 : 0);
+        for (TopicPartition partition : lanes.partitions()) {
+            behind += consumer.currentLag(partition).orElse(0) + lanes.itemsHeld(partition);
         }
         return behind;
     }
@@ -396,42 +383,41 @@ public final class ModuleWorker implements AutoCloseable {
         }
     }
 
-    /** Acts on what a handler thread reported. Completions of a lane no longer owned are dropped. */
+    /**
+     * Acts on what a handler thread reported. Completions whose lane was dropped meanwhile (the
+     * partition revoked or lost, perhaps assigned again since) count for nothing: the partition's
+     * next owner redoes the item.
+     */
     private void apply(Completion completion) {
-        Lane lane = completion.lane();
-        if (lanes.get(lane.partition) != lane) {
-            return; // the partition was revoked or lost meanwhile: its next owner redoes the item
-        }
-        lane.inFlight = null;
+        LaneSchedule.Ticket ticket = completion.ticket();
+        tasks.remove(ticket);
         switch (completion) {
             case Completion.Finished f -> {
-                lane.waitUntil = null;
-                toCommit.put(lane.partition, new OffsetAndMetadata(f.offset() + 1));
-            }
-            case Completion.Redo r -> {
-                lane.waitUntil = r.dueAt();
-                lane.buffered.clear();
-                consumer.seek(lane.partition, r.offset());
-            }
-            case Completion.Abandoned a -> {
-                lane.buffered.clear();
-                if (running) {
-                    consumer.seek(lane.partition, a.offset()); // redo it, same attempt number
+                if (lanes.finished(ticket)) {
+                    commits.finished(ticket.partition(), ticket.offset());
                 }
             }
+            case Completion.Redo r -> lanes.redo(ticket, r.dueAt()).ifPresent(this::seek);
+            case Completion.Abandoned a -> lanes.abandoned(ticket).ifPresent(rewind -> {
+                if (running) {
+                    seek(rewind); // redo it, same attempt number
+                }
+            });
         }
     }
 
     /** Commits the offsets of finished items. Kept for the next loop when the commit cannot happen now. */
     private void commitFinished() {
-        if (toCommit.isEmpty()) {
+        if (commits.isEmpty()) {
             return;
         }
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(toCommit);
+        Map<TopicPartition, Long> pending = commits.pending();
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        pending.forEach((partition, offset) -> offsets.put(partition, new OffsetAndMetadata(offset)));
         for (int i = 0; i < 3; i++) {
             try {
                 consumer.commitSync(offsets, COMMIT_TIMEOUT);
-                offsets.forEach(toCommit::remove);
+                commits.committed(pending);
                 return;
             } catch (WakeupException e) {
                 // a handler finished meanwhile: try again
@@ -441,7 +427,7 @@ public final class ModuleWorker implements AutoCloseable {
             } catch (CommitFailedException e) {
                 LOG.warn("worker {}: partitions {} were reassigned before their offsets were committed; their last items will be redone",
                         module.id(), offsets.keySet());
-                offsets.keySet().forEach(toCommit::remove);
+                commits.forget(offsets.keySet());
                 return;
             }
         }
@@ -454,7 +440,7 @@ public final class ModuleWorker implements AutoCloseable {
     private void settle(Collection<TopicPartition> partitions) {
         long deadline = System.nanoTime() + settings.closeTimeout().toNanos();
         try {
-            while (partitions.stream().map(lanes::get).anyMatch(l -> l != null && l.inFlight != null)) {
+            while (lanes.inFlight(partitions)) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     break;
@@ -468,17 +454,22 @@ public final class ModuleWorker implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         for (TopicPartition partition : partitions) {
-            Lane lane = lanes.get(partition);
-            if (lane != null && lane.inFlight != null) {
-                lane.inFlight.cancel(true);
-            }
+            lanes.inFlight(partition).ifPresent(this::interrupt);
         }
         commitFinished();
     }
 
+    /** Interrupts the handler thread of {@code ticket}; its completion (abandoned) will be stale or rewind its lane. */
+    private void interrupt(LaneSchedule.Ticket ticket) {
+        Future<?> task = tasks.remove(ticket);
+        if (task != null) {
+            task.cancel(true);
+        }
+    }
+
     private void shutDown() {
         handlers.shutdown();
-        settle(List.copyOf(lanes.keySet()));
+        settle(lanes.partitions());
         handlers.shutdownNow();
         try {
             handlers.awaitTermination(settings.closeTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -487,7 +478,8 @@ public final class ModuleWorker implements AutoCloseable {
         }
         applyCompletions();
         commitFinished();
-        lanes.clear(); // nothing more to settle when close() revokes the partitions
+        lanes.droppedAll(); // nothing more to settle when close() revokes the partitions
+        tasks.clear();
         try {
             consumer.close(CloseOptions.timeout(settings.closeTimeout()));
         } catch (RuntimeException e) {
@@ -505,9 +497,7 @@ public final class ModuleWorker implements AutoCloseable {
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            for (TopicPartition partition : partitions) {
-                lanes.put(partition, new Lane(partition));
-            }
+            lanes.assigned(partitions);
             if (!partitions.isEmpty()) {
                 LOG.info("worker {} assigned {}", module.id(), partitions);
             }
@@ -515,13 +505,13 @@ public final class ModuleWorker implements AutoCloseable {
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            if (partitions.isEmpty() || lanes.isEmpty()) {
+            if (partitions.isEmpty() || lanes.partitions().isEmpty()) {
                 return;
             }
             metrics.rebalance();
             settle(partitions);
-            partitions.forEach(lanes::remove);
-            partitions.forEach(toCommit::remove);
+            lanes.dropped(partitions).forEach(ModuleWorker.this::interrupt); // settle interrupted them already
+            commits.forget(partitions);
             LOG.info("worker {} revoked {}", module.id(), partitions);
         }
 
@@ -531,13 +521,8 @@ public final class ModuleWorker implements AutoCloseable {
                 return;
             }
             metrics.rebalance();
-            for (TopicPartition partition : partitions) {
-                Lane lane = lanes.remove(partition);
-                if (lane != null && lane.inFlight != null) {
-                    lane.inFlight.cancel(true);
-                }
-                toCommit.remove(partition);
-            }
+            lanes.dropped(partitions).forEach(ModuleWorker.this::interrupt);
+            commits.forget(partitions);
             LOG.warn("worker {} lost {}; their uncommitted items will be redone by the next owner", module.id(), partitions);
         }
     }
@@ -545,13 +530,13 @@ public final class ModuleWorker implements AutoCloseable {
     // ---------------------------------------------------------------- handler threads
 
     /** One attempt at one item, on a handler thread; always reports a completion. */
-    private void attempt(Lane lane, ConsumerRecord<byte[], byte[]> record, Delivery delivery) {
-        Completion completion = new Completion.Abandoned(lane, record.offset());
+    private void attempt(LaneSchedule.Ticket ticket, ConsumerRecord<byte[], byte[]> record, Delivery delivery) {
+        Completion completion = new Completion.Abandoned(ticket);
         try {
             if (!running) {
                 return; // closing: an item that has not started is left for the next owner
             }
-            completion = process(lane, record, delivery);
+            completion = process(ticket, record, delivery);
         } catch (InterruptedException e) {
             LOG.info("worker {}: item {} abandoned (interrupted); it will be redone", module.id(), idOf(record));
         } catch (Throwable t) {
@@ -565,7 +550,7 @@ public final class ModuleWorker implements AutoCloseable {
         }
     }
 
-    private Completion process(Lane lane, ConsumerRecord<byte[], byte[]> record, Delivery delivery)
+    private Completion process(LaneSchedule.Ticket ticket, ConsumerRecord<byte[], byte[]> record, Delivery delivery)
             throws InterruptedException {
         int attempt = delivery.attempt();
         Optional<EventEnvelope> item = read(record);
@@ -577,7 +562,7 @@ public final class ModuleWorker implements AutoCloseable {
                 case Decision.Done done -> {
                     publishOutcome(record, item, WorkOutcome.Status.DONE, attempt, done.note());
                     metrics.done();
-                    return new Completion.Finished(lane, record.offset());
+                    return new Completion.Finished(ticket);
                 }
                 case Decision.RetryAfter retry -> {
                     metrics.failed(retry.failure().errorClass());
@@ -586,7 +571,7 @@ public final class ModuleWorker implements AutoCloseable {
                     LOG.info("worker {}: item {} attempt {}/{} failed ({}); retry in {} from {}", module.id(), idOf(record), attempt,
                             policy.maxAttempts(), retry.failure().reason(), retry.delay(), tier);
                     // The item now lives in its retry topic: this offset is finished.
-                    return new Completion.Finished(lane, record.offset());
+                    return new Completion.Finished(ticket);
                 }
                 case Decision.Recheck recheck -> {
                     String tier = publishRecheck(record, attempt, delivery.rechecks() + 1, recheck, now.plus(recheck.delay()));
@@ -594,7 +579,7 @@ public final class ModuleWorker implements AutoCloseable {
                     LOG.info("worker {}: item {} re-check {} in {} from {} ({})", module.id(), idOf(record), delivery.rechecks() + 1,
                             recheck.delay(), tier, recheck.reason());
                     // Like a retry: the item now lives in its retry topic, no outcome yet (not finished).
-                    return new Completion.Finished(lane, record.offset());
+                    return new Completion.Finished(ticket);
                 }
                 case Decision.DeadLetter dead -> {
                     metrics.failed(dead.failure().errorClass());
@@ -606,7 +591,7 @@ public final class ModuleWorker implements AutoCloseable {
                     LOG.warn("worker {}: dead-lettered as {} after {} attempt(s): {} (work item {}-{}@{}, key {})", module.id(),
                             module.id() + ":" + deadLetter.partition() + ":" + deadLetter.offset(), attempt, dead.failure().reason(),
                             record.topic(), record.partition(), record.offset(), keyOf(record));
-                    return new Completion.Finished(lane, record.offset());
+                    return new Completion.Finished(ticket);
                 }
             }
         } catch (InterruptException e) {
@@ -616,7 +601,7 @@ public final class ModuleWorker implements AutoCloseable {
             Duration wait = policy.backoffBefore(1);
             LOG.warn("worker {}: item {} could not be published ({}); redoing it in {}", module.id(), idOf(record),
                     e.getCause() != null ? e.getCause().toString() : e.toString(), wait);
-            return new Completion.Redo(lane, record.offset(), now.plus(wait));
+            return new Completion.Redo(ticket, now.plus(wait));
         }
     }
 
@@ -802,46 +787,24 @@ public final class ModuleWorker implements AutoCloseable {
 
     // ---------------------------------------------------------------- state
 
-    /**
-     * One assigned partition (of the work topic or of a retry tier): what was fetched and not yet
-     * handled, the item in flight, and until when the partition waits paused (a retry tier whose
-     * head is not due, or an item Kafka did not acknowledge).
-     */
-    private static final class Lane {
-        final TopicPartition partition;
-        final ArrayDeque<ConsumerRecord<byte[], byte[]>> buffered = new ArrayDeque<>();
-        Future<?> inFlight;
-        Instant waitUntil;
-
-        Lane(TopicPartition partition) {
-            this.partition = partition;
-        }
-
-        boolean waiting(Instant now) {
-            return waitUntil != null && inFlight == null && now.isBefore(waitUntil);
-        }
-    }
-
     /** What the headers say about this delivery of an item; {@code firstFailedAt} null when nothing failed. */
     private record Delivery(int attempt, Instant firstFailedAt, boolean recheck, int rechecks) {
     }
 
     /** What a handler thread reports to the polling thread about one item. */
     private sealed interface Completion {
-        Lane lane();
+        LaneSchedule.Ticket ticket();
 
-        long offset();
-
-        /** Done, dead-lettered or moved to a retry tier, acknowledged by Kafka: commit {@code offset + 1}. */
-        record Finished(Lane lane, long offset) implements Completion {
+        /** Done, dead-lettered or moved to a retry tier, acknowledged by Kafka: commit the offset after it. */
+        record Finished(LaneSchedule.Ticket ticket) implements Completion {
         }
 
         /** Kafka did not acknowledge what the attempt wrote: seek back and redo the item at {@code dueAt}. */
-        record Redo(Lane lane, long offset, Instant dueAt) implements Completion {
+        record Redo(LaneSchedule.Ticket ticket, Instant dueAt) implements Completion {
         }
 
-        /** Interrupted (closing, revoked): nothing to commit. */
-        record Abandoned(Lane lane, long offset) implements Completion {
+        /** Interrupted (closing, revoked) or failed in the runtime: nothing to commit. */
+        record Abandoned(LaneSchedule.Ticket ticket) implements Completion {
         }
     }
 
