@@ -17,6 +17,7 @@ import dev.forgebus.forge.ForgeClients;
 import dev.forgebus.workers.HandlerServices;
 import dev.forgebus.workers.ModuleHandler;
 import dev.forgebus.workers.ModuleRegistration;
+import dev.forgebus.workers.TriggerGuard;
 import dev.forgebus.workers.settings.OpsFileWatch;
 import dev.forgebus.workers.settings.RepoSettingsSource;
 import dev.forgebus.workers.triage.TriageHandler;
@@ -90,12 +91,13 @@ public final class Modules {
 
     /**
      * A handler for each registered module, each wrapped so that a push it receives touching
-     * {@code .ops.yaml} refreshes the file in {@code services}' cache for all of them.
+     * {@code .ops.yaml} refreshes the file in {@code services}' cache for all of them, and so
+     * that an item that is not the module's trigger ends DONE before the handler ({@link TriggerGuard}).
      */
     List<ModuleHandler> handlers(HandlerServices services) {
         RepoSettingsSource settings = services.settings();
         return registrations.stream()
-                .<ModuleHandler>map(r -> new OpsFileWatch(r.newHandler(), settings))
+                .<ModuleHandler>map(r -> new OpsFileWatch(new TriggerGuard(r.declaration(), r.newHandler()), settings))
                 .toList();
     }
 

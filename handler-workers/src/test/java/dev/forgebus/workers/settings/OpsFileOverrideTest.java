@@ -31,6 +31,8 @@ import dev.forgebus.fakeforge.SettableClock;
 import dev.forgebus.workers.HandlerServices;
 import dev.forgebus.workers.Handling;
 import dev.forgebus.workers.triage.TriageHandler;
+import dev.forgebus.workers.TriggerGuard;
+import dev.forgebus.common.config.StandardModules;
 
 /**
  * A repository's .ops.yaml, read from a fake GitHub through the real client: it overrides the
@@ -82,7 +84,7 @@ class OpsFileOverrideTest {
         github.reset();
         clock = new SettableClock(Instant.parse("2026-03-01T12:00:00Z"));
         source = new RepoSettingsSource(config, clients, clock, REFRESH);
-        triage = new OpsFileWatch(new TriageHandler(), source);
+        triage = new OpsFileWatch(new TriggerGuard(StandardModules.TRIAGE, new TriageHandler()), source);
         services = new HandlerServices(clients, source);
     }
 

@@ -18,6 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import dev.forgebus.common.config.StandardModules;
+import dev.forgebus.workers.ModuleHandler;
+import dev.forgebus.workers.TriggerGuard;
 import dev.forgebus.common.config.ConfigLoader;
 import dev.forgebus.common.config.ForgebusConfig;
 import dev.forgebus.common.config.ModuleId;
@@ -43,7 +46,8 @@ class TriageHandlerTest {
     private static FakeForge forgejo;
     private static ForgeTransport transport;
     private static DefaultForgeClients clients;
-    private static final TriageHandler handler = new TriageHandler();
+    /** As the process composes it: the declaration's trigger in front of the handler. */
+    private static final ModuleHandler handler = new TriggerGuard(StandardModules.TRIAGE, new TriageHandler());
     private static HandlerServices services;
 
     @BeforeAll
@@ -197,7 +201,7 @@ class TriageHandlerTest {
 
     @ParameterizedTest
     @EnumSource(Flavor.class)
-    void a_closed_issue_makes_no_call(Flavor flavor) throws Exception {
+    void a_closed_issue_is_not_a_trigger_and_makes_no_call(Flavor flavor) throws Exception {
         forge(flavor).createIssue(owner(flavor), "app", 11, "App crash on start");
 
         handle(delivery(flavor, "issues", "closed", "app", 11, "App crash on start"));
