@@ -81,9 +81,22 @@ public record TopicNames(String prefix) {
 
     private static final String REPLAYED_SUFFIX = ".dlq-replayed";
 
+    /**
+     * One module's progress store ({@code HandlerContext.progress()} of handler-workers): a compacted
+     * topic keyed by the module's own keys (a sweep's cursor, ...), the latest value kept, so a
+     * restarted or second worker of the module resumes where the last one was.
+     */
+    public String progress(String moduleId) {
+        return prefix + PROGRESS_INFIX + moduleId;
+    }
+
+    private static final String PROGRESS_INFIX = ".progress.";
+
     /** True for the topics whose records are states by key (compacted), not events. */
     public static boolean isCompacted(String topic) {
-        return topic.endsWith(REPLAYED_SUFFIX);
+        // By suffix, never by "contains": a prefix may itself contain ".progress.".
+        return topic.endsWith(REPLAYED_SUFFIX) || java.util.Arrays.stream(dev.forgebus.common.config.ModuleId.values())
+                .anyMatch(m -> topic.endsWith(PROGRESS_INFIX + m.id()));
     }
 
     /** The record-header name for a Forgebus header suffix such as {@code delivery-id}. */
