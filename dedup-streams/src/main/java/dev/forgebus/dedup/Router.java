@@ -52,6 +52,9 @@ public final class Router {
 
     /** One decision per {@link #EVENT_DRIVEN} module, in that order. */
     public static List<RouteDecision> decide(ForgebusConfig config, EventEnvelope e) {
+        if (EmittedRouting.isEmitted(e)) {
+            return EmittedRouting.decide(config, e);
+        }
         if (e.forge().equals(ScheduledJobs.FORGE_ID) && e.event().equals(ScheduledJobs.EVENT)) {
             return decideTick(config, e);
         }
