@@ -38,6 +38,8 @@ import dev.forgebus.forge.DefaultForgeClients;
 import dev.forgebus.dedup.DedupStreams;
 import dev.forgebus.gateway.Gateway;
 import dev.forgebus.workers.HandlerServices;
+import dev.forgebus.workers.emit.KafkaEmitter;
+import dev.forgebus.workers.progress.KafkaProgressStores;
 import dev.forgebus.workers.ModuleHandler;
 import dev.forgebus.workers.dlq.DeadLetters;
 import dev.forgebus.workers.runtime.ModuleWorker;
@@ -209,12 +211,17 @@ final class ForgebusProcess implements AutoCloseable {
                               List<ReadinessCheck> checks, List<LivenessCheck> liveness) {
         DefaultForgeClients clients = forgeClients(registry);
         WorkerSettings settings = WorkerSettings.of(bootstrap, config);
-        HandlerServices services = Handlers.services(source, clients);
+        KafkaEmitter emitter = new KafkaEmitter(bootstrap, settings.topics(), KafkaEmitter.DEFAULT_ACK_TIMEOUT, settings.clock());
+        toClose.push(emitter);
+        KafkaProgressStores progress = new KafkaProgressStores(bootstrap, settings.topics(), KafkaProgressStores.DEFAULT_TIMEOUT);
+        toClose.push(progress);
+        HandlerServices services = Handlers.services(source, clients, emitter, progress);
         for (ModuleHandler handler : Handlers.all(services)) {
             if (!modules.isEmpty() && !modules.contains(handler.module())) {
                 continue;
             }
-            ModuleWorker worker = ModuleWorker.start(settings, handler, services, registry);
+            progress.of(handler.module()); // loaded before the first item: a restarted sweep resumes where it was
+            ModuleWorker worker = ModuleWorker.start(settings, handler, services.forModule(handler.module()), registry);
             toClose.push(worker);
             String name = handler.module().id();
             checks.add(ReadinessCheck.of("worker " + name,

@@ -15,7 +15,7 @@ class HandlersTest {
     void the_modules_said_to_be_built_are_the_ones_with_a_handler() throws Exception {
         ForgebusConfig config = ConfigLoader.load(java.nio.file.Path.of("../examples/forgebus.yml"), name -> null);
         try (DefaultForgeClients clients = new DefaultForgeClients(config, dev.forgebus.forge.CallGate.OPEN)) {
-            assertThat(Handlers.all(Handlers.services(() -> config, clients))).extracting(ModuleHandler::module).containsExactlyElementsOf(Handlers.BUILT);
+            assertThat(Handlers.all(Handlers.services(() -> config, clients, dev.forgebus.workers.Emitter.NONE, dev.forgebus.workers.ProgressStores.NONE))).extracting(ModuleHandler::module).containsExactlyElementsOf(Handlers.BUILT);
         }
     }
 }
