@@ -39,6 +39,8 @@ import dev.forgebus.forge.DefaultForgeClients;
 import dev.forgebus.dedup.DedupStreams;
 import dev.forgebus.gateway.Gateway;
 import dev.forgebus.workers.HandlerServices;
+import dev.forgebus.workers.emit.KafkaEmitter;
+import dev.forgebus.workers.progress.KafkaProgressStores;
 import dev.forgebus.workers.ModuleHandler;
 import dev.forgebus.workers.dlq.DeadLetters;
 import dev.forgebus.workers.runtime.ModuleWorker;
@@ -216,12 +218,17 @@ final class ForgebusProcess implements AutoCloseable {
                               List<ReadinessCheck> checks, List<LivenessCheck> liveness) {
         DefaultForgeClients clients = forgeClients(registry);
         WorkerSettings settings = WorkerSettings.of(bootstrap, config);
-        HandlerServices services = Modules.services(source, clients);
+        KafkaEmitter emitter = new KafkaEmitter(bootstrap, settings.topics(), KafkaEmitter.DEFAULT_ACK_TIMEOUT, settings.clock());
+        toClose.push(emitter);
+        KafkaProgressStores progress = new KafkaProgressStores(bootstrap, settings.topics(), KafkaProgressStores.DEFAULT_TIMEOUT);
+        toClose.push(progress);
+        HandlerServices services = Modules.services(source, clients, emitter, progress);
         for (ModuleHandler handler : registered.handlers(services)) {
             if (!modules.isEmpty() && !modules.contains(handler.module())) {
                 continue;
             }
-            ModuleWorker worker = ModuleWorker.start(settings, handler, services, registry);
+            progress.of(handler.module()); // loaded before the first item: a restarted sweep resumes where it was
+            ModuleWorker worker = ModuleWorker.start(settings, handler, services.forModule(handler.module()), registry);
             toClose.push(worker);
             String name = handler.module().id();
             checks.add(ReadinessCheck.of("worker " + name,

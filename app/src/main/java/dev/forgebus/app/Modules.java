@@ -82,11 +82,13 @@ public final class Modules {
     }
 
     /**
-     * What every handler's context is made from: the forge clients and one {@link RepoSettingsSource}
-     * (the {@code .ops.yaml} cache) shared by all modules of the process.
+     * What every handler's context is made from: the forge clients, one {@link RepoSettingsSource}
+     * (the {@code .ops.yaml} cache), the emitter and the progress stores, shared by all modules of
+     * the process (each worker gets them bound to its module).
      */
-    static HandlerServices services(Supplier<ForgebusConfig> configs, ForgeClients clients) {
-        return new HandlerServices(clients, new RepoSettingsSource(configs, clients));
+    static HandlerServices services(Supplier<ForgebusConfig> configs, ForgeClients clients, dev.forgebus.workers.Emitter emitter,
+                                    dev.forgebus.workers.ProgressStores progress) {
+        return new HandlerServices(clients, new RepoSettingsSource(configs, clients), emitter, progress);
     }
 
     /**

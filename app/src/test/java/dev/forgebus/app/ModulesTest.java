@@ -22,7 +22,8 @@ class ModulesTest {
     void the_modules_said_to_have_a_handler_are_the_ones_whose_handler_is_made() throws Exception {
         ForgebusConfig config = ConfigLoader.load(java.nio.file.Path.of("../examples/forgebus.yml"), name -> null);
         try (DefaultForgeClients clients = new DefaultForgeClients(config, dev.forgebus.forge.CallGate.OPEN)) {
-            assertThat(Modules.BUILT_IN.handlers(Modules.services(() -> config, clients))).extracting(ModuleHandler::module)
+            assertThat(Modules.BUILT_IN.handlers(Modules.services(() -> config, clients, dev.forgebus.workers.Emitter.NONE,
+                    dev.forgebus.workers.ProgressStores.NONE))).extracting(ModuleHandler::module)
                     .containsExactlyElementsOf(Modules.BUILT_IN.withHandler());
         }
     }

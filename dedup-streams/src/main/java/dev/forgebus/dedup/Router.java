@@ -36,6 +36,9 @@ public final class Router {
 
     /** One decision per webhook-driven module of the config's catalog, in catalog order. */
     public static List<RouteDecision> decide(ForgebusConfig config, EventEnvelope e) {
+        if (EmittedRouting.isEmitted(e)) {
+            return EmittedRouting.decide(config, e);
+        }
         if (e.forge().equals(ScheduledJobs.FORGE_ID) && e.event().equals(ScheduledJobs.EVENT)) {
             return decideTick(config, e);
         }

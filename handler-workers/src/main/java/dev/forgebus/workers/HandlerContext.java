@@ -3,6 +3,8 @@ package dev.forgebus.workers;
 import java.time.Clock;
 import java.util.Objects;
 
+import dev.forgebus.common.config.ModuleId;
+import dev.forgebus.common.emit.Notification;
 import dev.forgebus.common.event.EventEnvelope;
 import dev.forgebus.forge.ForgeCallException;
 import dev.forgebus.forge.ForgeClients;
@@ -10,29 +12,25 @@ import dev.forgebus.workers.settings.RepoSettingsSource;
 
 /**
  * What a handler may use for one item, besides the item: the forge clients, the item's repository
- * settings and the clock. Made by the runtime for each item ({@link HandlerServices#contextFor});
- * not shared between items or threads.
- *
- * <p>Not here yet (issue 10, a later change): emitting events for other modules and a durable
- * progress store for long sweeps.
+ * settings, the clock, a way to emit events for other modules and its module's progress store.
+ * Made by the runtime for each item ({@link HandlerServices#contextFor}); not shared between items
+ * or threads.
  */
 public final class HandlerContext {
     private final EventEnvelope item;
-    private final ForgeClients clients;
-    private final RepoSettingsSource source;
+    private final HandlerServices services;
     private final Clock clock;
     private RepoSettingsSource.Resolved resolved;
 
-    HandlerContext(EventEnvelope item, ForgeClients clients, RepoSettingsSource source, Clock clock) {
+    HandlerContext(EventEnvelope item, HandlerServices services, Clock clock) {
         this.item = Objects.requireNonNull(item, "item");
-        this.clients = Objects.requireNonNull(clients, "clients");
-        this.source = Objects.requireNonNull(source, "source");
+        this.services = Objects.requireNonNull(services, "services");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     /** The clients of every configured forge, with the right credential per owner. */
     public ForgeClients clients() {
-        return clients;
+        return services.clients();
     }
 
     /**
@@ -42,7 +40,7 @@ public final class HandlerContext {
      */
     public synchronized RepoSettingsSource.Resolved settings() throws ForgeCallException, InterruptedException {
         if (resolved == null) {
-            resolved = source.settings(item.forge(), item.owner(), item.repo());
+            resolved = services.settings().settings(item.forge(), item.owner(), item.repo());
         }
         return resolved;
     }
@@ -50,5 +48,45 @@ public final class HandlerContext {
     /** The runtime's clock ({@code WorkerSettings.clock()}): what "now" is for due times and stamps. */
     public Clock clock() {
         return clock;
+    }
+
+    /**
+     * Emits {@code notification} for the {@code notifications} module, about the item's repository;
+     * returns once Kafka acknowledged it. Emit before returning from {@code handle}: the item's offset
+     * is committed only after, so a crash in between redoes the item, and the same
+     * {@link Notification#key()} emitted again for the same item is dropped by dedup as a repeat (one
+     * notification work item). A different key is a different notification.
+     *
+     * @throws ForgeCallException {@code TRANSIENT} when Kafka did not acknowledge in time (the item is retried)
+     * @throws IllegalStateException when the services are not bound to a module or have no emitter
+     */
+    public void emit(Notification notification) throws ForgeCallException, InterruptedException {
+        emit(notification, item.forge(), item.owner(), item.repo());
+    }
+
+    /**
+     * Like {@link #emit(Notification)}, about another repository: {@code forge:owner/repo}, whose
+     * notification settings decide where it goes (a sweep started by a scheduler tick, a mirror whose
+     * settings live with another forge's org). {@code owner} and {@code repo} may be "".
+     */
+    public void emit(Notification notification, String forge, String owner, String repo)
+            throws ForgeCallException, InterruptedException {
+        Objects.requireNonNull(notification, "notification");
+        services.emitter().emit(module(), item.deliveryId(), forge, owner, repo, notification);
+    }
+
+    /**
+     * The module's durable progress store, shared by every worker instance of the module and kept
+     * across restarts (a long sweep's cursor).
+     *
+     * @throws IllegalStateException when the services are not bound to a module or have no stores
+     */
+    public ProgressStore progress() {
+        return services.progress().of(module());
+    }
+
+    private ModuleId module() {
+        return services.module().orElseThrow(() -> new IllegalStateException(
+                "handler services are not bound to a module (HandlerServices.forModule)"));
     }
 }

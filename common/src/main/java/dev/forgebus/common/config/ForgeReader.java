@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.forgebus.common.emit.EmittedEvents;
 import dev.forgebus.common.schedule.ScheduledJobs;
 
 /** Reads the {@code forges:} section. */
@@ -50,6 +51,10 @@ final class ForgeReader {
         if (id.equals(ScheduledJobs.FORGE_ID)) {
             forge.reader().problems().add(forge.line(), "forge id '" + id + "' is reserved: the scheduler's ticks use it"
                     + " as their forge, so a forge of that name could forge ticks; name it otherwise");
+        }
+        if (id.equals(EmittedEvents.FORGE_ID)) {
+            forge.reader().problems().add(forge.line(), "forge id '" + id + "' is reserved: events modules emit for each other"
+                    + " use it as their forge, so a forge of that name could forge them; name it otherwise");
         }
         if (!forge.isSet("type")) {
             forge.missing("type");

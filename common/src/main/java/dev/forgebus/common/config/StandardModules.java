@@ -86,7 +86,7 @@ public final class StandardModules {
             new ModuleDeclaration.Start.Webhooks<>((s, e) -> TriggerVerdict.of(WebhookEvents.matches(AUTO_MERGE_EVENTS, e))));
 
     public static final ModuleDeclaration<MirrorSettings> MIRROR = ModuleDeclaration.withBlock(ModuleId.MIRROR,
-            "verifies that a mirror follows its primary after each push, and re-checks on a schedule (SPEC 7.8)",
+            "verifies that a mirror follows its primary after each push (SPEC 7.8)",
             new ModuleDeclaration.Block<>(MirrorSettings.class, ModuleDeclaration.Scope.REPOSITORY_ONLY,
                     List.of("enabled", "primary_forge", "mirror", "verify_on_push", "max_drift_seconds"),
                     (b, r) -> r.mirror(b), ModuleSettingsYaml::mirror),

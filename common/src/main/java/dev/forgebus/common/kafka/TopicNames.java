@@ -81,10 +81,29 @@ public record TopicNames(String prefix) {
 
     private static final String REPLAYED_SUFFIX = ".dlq-replayed";
 
+    /**
+     * One module's progress store ({@code HandlerContext.progress()} of handler-workers): a compacted
+     * topic keyed by the module's own keys (a sweep's cursor, ...), the latest value kept, so a
+     * restarted or second worker of the module resumes where the last one was.
+     */
+    public String progress(String moduleId) {
+        return prefix + PROGRESS_INFIX + moduleId;
+    }
+
+    private static final String PROGRESS_INFIX = ".progress.";
+
     /** True for the topics whose records are states by key (compacted), not events. */
     public static boolean isCompacted(String topic) {
-        return topic.endsWith(REPLAYED_SUFFIX);
+        // By suffix, never by "contains": a prefix may itself contain ".progress.". Any module id
+        // (the catalog is open), but never a topic of no module whose prefix ends in ".progress".
+        java.util.regex.Matcher m = PROGRESS_TOPIC.matcher(topic);
+        return topic.endsWith(REPLAYED_SUFFIX) || m.matches() && !NOT_MODULES.contains(m.group(1));
     }
+
+    private static final java.util.regex.Pattern PROGRESS_TOPIC =
+            java.util.regex.Pattern.compile(".+\\.progress\\.([a-z][a-z0-9]*(?:-[a-z0-9]+)*)");
+    /** The last names of the topics that belong to no module. */
+    private static final java.util.Set<String> NOT_MODULES = java.util.Set.of("raw", "trace", "outcomes", "events");
 
     /** The record-header name for a Forgebus header suffix such as {@code delivery-id}. */
     public String header(String suffix) {

@@ -64,6 +64,7 @@ public final class TopicProvisioner {
         for (String module : moduleIds) {
             topics.add(names.work(module));
             topics.add(names.deadLetters(module));
+            topics.add(names.progress(module));
             for (int tier = 0; tier < Math.max(1, retryTiers); tier++) {
                 topics.add(names.retry(module, tier));
             }

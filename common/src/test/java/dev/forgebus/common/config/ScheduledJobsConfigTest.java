@@ -119,4 +119,13 @@ class ScheduledJobsConfigTest {
                 """)).singleElement().satisfies(p -> assertThat(p)
                 .startsWith("forgebus.yml:2: forge id 'scheduler' is reserved"));
     }
+
+    @Test
+    void a_forge_named_forgebus_is_refused_because_emitted_events_use_that_id() {
+        assertThat(problemsOf("""
+                forges:
+                  forgebus: { type: github, token: t }
+                """)).singleElement().satisfies(p -> assertThat(p)
+                .startsWith("forgebus.yml:2: forge id 'forgebus' is reserved"));
+    }
 }

@@ -25,4 +25,14 @@ class RetryTopicsTest {
         assertThat(DeadLetterHeaders.isFailureHeader(topics, "forgebus.retry.due-at")).isTrue();
         assertThat(DeadLetterHeaders.isFailureHeader(topics, "forgebus.delivery-id")).isFalse();
     }
+
+    @Test
+    void every_module_gets_a_compacted_progress_topic_and_a_prefix_naming_progress_compacts_nothing_else() {
+        assertThat(TopicProvisioner.allTopics(topics, List.of("stale"), 1)).contains("forgebus.progress.stale");
+        assertThat(TopicNames.isCompacted("forgebus.progress.stale")).isTrue();
+        assertThat(TopicNames.isCompacted("forgebus.work.stale")).isFalse();
+        TopicNames odd = new TopicNames("x.progress.stale");
+        assertThat(TopicProvisioner.allTopics(odd, List.of("stale"), 1)).filteredOn(TopicNames::isCompacted)
+                .containsExactlyInAnyOrder("x.progress.stale.dlq-replayed", "x.progress.stale.progress.stale");
+    }
 }

@@ -1,0 +1,110 @@
+package dev.forgebus.common.emit;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
+
+import dev.forgebus.common.event.DeliveryNames;
+import dev.forgebus.common.event.Json;
+import dev.forgebus.common.kafka.RawRecordHeaders;
+import dev.forgebus.common.kafka.RecordKeys;
+import dev.forgebus.common.kafka.TopicNames;
+
+/**
+ * Events a module emits for another module, as records of {@code <prefix>.raw}: the path webhooks
+ * and scheduler ticks take, so dedup deduplicates, routes and traces them like any delivery.
+ *
+ * <p>Headers as the gateway writes them ({@link RawRecordHeaders.Values}): forge and forge type
+ * {@value #FORGE_ID} (reserved by the config loader, so no webhook can carry it), event
+ * {@value #NOTIFICATION}, action the notification's kind, owner and repository those of the
+ * repository the notification is about, sender "". Key {@code forgebus/<owner>/<repo>}. Value:
+ * {@code {"forge", "module", "source_delivery_id", "key", "kind", "title", "text", "link"?}}, where
+ * {@code forge} is the forge of owner/repo (the notifications module resolves that repository's
+ * settings with it).
+ *
+ * <p>The delivery id is a function of what emitted it ({@link #deliveryId}): an item handled again
+ * (crash before its commit, retry, re-check, replay) that emits the same key writes the same id,
+ * and dedup drops the repeat, so the notification is one work item.
+ */
+public final class EmittedEvents {
+    /** The forge id of emitted records (reserved: no configured forge may use it). */
+    public static final String FORGE_ID = "forgebus";
+    /** The event of an emitted notification. */
+    public static final String NOTIFICATION = "notification";
+
+    public static final String FORGE = "forge";
+    public static final String MODULE = "module";
+    public static final String SOURCE_DELIVERY_ID = "source_delivery_id";
+    public static final String KEY = "key";
+    public static final String KIND = "kind";
+    public static final String TITLE = "title";
+    public static final String TEXT = "text";
+    public static final String LINK = "link";
+
+    private static final String PLAIN = "emit:";
+    private static final String HASHED = "emit-sha256:";
+
+    private EmittedEvents() {
+    }
+
+    /**
+     * {@code emit:<module>:<source delivery id>:<key>}; when that would exceed the 200 characters a
+     * delivery id may have, {@code emit-sha256:<module>:<hex SHA-256 of "<source id>\n<key>">} (the
+     * other prefix keeps the two forms from ever meeting).
+     */
+    public static String deliveryId(String module, String sourceDeliveryId, String key) {
+        String plain = PLAIN + module + ":" + sourceDeliveryId + ":" + key;
+        if (plain.length() <= DeliveryNames.MAX_DELIVERY_ID) {
+            return plain;
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest((sourceDeliveryId + "\n" + key).getBytes(StandardCharsets.UTF_8));
+            return HASHED + module + ":" + HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JVM", e);
+        }
+    }
+
+    /**
+     * The raw record of {@code notification}, emitted by {@code module} while handling delivery
+     * {@code sourceDeliveryId}, about repository {@code forge:owner/repo} (owner and repo may be ""
+     * for an org-level or global notification).
+     *
+     * @throws IllegalArgumentException when a name breaks the delivery rules ({@link DeliveryNames})
+     */
+    public static ProducerRecord<String, byte[]> notificationRecord(TopicNames topics, String module, String sourceDeliveryId,
+                                                                    String forge, String owner, String repo,
+                                                                    Notification notification, Instant now) {
+        new dev.forgebus.common.config.ModuleId(module, module.replace('-', '_')); // throws for what is not a module id
+        if (!DeliveryNames.isDeliveryId(sourceDeliveryId)) {
+            throw new IllegalArgumentException("not a delivery id: " + sourceDeliveryId);
+        }
+        if (!DeliveryNames.isOwner(forge)) {
+            throw new IllegalArgumentException("not a forge id: " + forge);
+        }
+        if (!owner.isEmpty() && !DeliveryNames.isOwner(owner) || !repo.isEmpty() && (owner.isEmpty() || !DeliveryNames.isRepo(repo))) {
+            throw new IllegalArgumentException("not a repository: " + owner + "/" + repo);
+        }
+        Map<String, Object> value = new LinkedHashMap<>();
+        value.put(FORGE, forge);
+        value.put(MODULE, module);
+        value.put(SOURCE_DELIVERY_ID, sourceDeliveryId);
+        value.put(KEY, notification.key());
+        value.put(KIND, notification.kind());
+        value.put(TITLE, notification.title());
+        value.put(TEXT, notification.text());
+        notification.link().ifPresent(link -> value.put(LINK, link));
+        String id = deliveryId(module, sourceDeliveryId, notification.key());
+        Headers headers = new RawRecordHeaders.Values(FORGE_ID, FORGE_ID, id, NOTIFICATION, notification.kind(), owner, repo, "",
+                now, "application/json").toHeaders(topics);
+        return new ProducerRecord<>(topics.raw(), null, RecordKeys.of(FORGE_ID, owner, repo), Json.write(value), headers);
+    }
+}

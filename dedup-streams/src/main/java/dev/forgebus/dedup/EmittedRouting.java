@@ -1,0 +1,71 @@
+package dev.forgebus.dedup;
+
+import java.util.List;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.forgebus.common.config.ForgebusConfig;
+import dev.forgebus.common.config.ModuleBlock;
+import dev.forgebus.common.config.ModuleDeclaration;
+import dev.forgebus.common.config.RepositorySettings;
+import dev.forgebus.common.emit.EmittedEvents;
+import dev.forgebus.common.event.EventEnvelope;
+import dev.forgebus.common.event.RouteDecision;
+
+/**
+ * Where an event a module emitted ({@link EmittedEvents}, forge {@value EmittedEvents#FORGE_ID})
+ * goes: a notification to the modules other modules' events start ({@code Start.Emitted}:
+ * {@code notifications}) when the repository it is about has notifications
+ * configured and enabled in the main config, else nowhere, with the reason; every other module is
+ * listed "notification for notifications", so the trace says where it went. Pure, like
+ * {@link Router}. Only workers write forge {@value EmittedEvents#FORGE_ID}: the config loader
+ * refuses a forge of that id, so no webhook reaches this class.
+ */
+final class EmittedRouting {
+
+    private EmittedRouting() {
+    }
+
+    static boolean isEmitted(EventEnvelope e) {
+        return e.forge().equals(EmittedEvents.FORGE_ID);
+    }
+
+    static List<RouteDecision> decide(ForgebusConfig config, EventEnvelope e) {
+        List<ModuleDeclaration<?>> receivers = config.modules().all().stream()
+                .filter(m -> m.start() instanceof ModuleDeclaration.Start.Emitted<?>).toList();
+        if (!e.event().equals(EmittedEvents.NOTIFICATION) || receivers.isEmpty()) {
+            return config.modules().ids().stream()
+                    .map(m -> new RouteDecision(m.id(), false, "emitted event " + e.event() + " has no module")).toList();
+        }
+        String receiverIds = String.join(", ", receivers.stream().map(m -> m.id().id()).toList());
+        // The repository the notification is about: its owner and name are the record's own facts,
+        // its forge travels in the payload (the record's forge is the reserved one).
+        String forge = text(e.payload(), EmittedEvents.FORGE);
+        RepositorySettings settings = config.resolve(forge, e.owner(), e.repo());
+        return config.modules().all().stream()
+                .map(m -> receivers.contains(m) ? receiver(m, settings, e)
+                        : new RouteDecision(m.id().id(), false, "notification for " + receiverIds))
+                .toList();
+    }
+
+    private static RouteDecision receiver(ModuleDeclaration<?> module, RepositorySettings settings, EventEnvelope e) {
+        String id = module.id().id();
+        Optional<? extends ModuleBlock> block = settings.block(module);
+        if (settings.org().isEmpty()) {
+            return new RouteDecision(id, false, Router.REPOSITORY_NOT_CONFIGURED);
+        }
+        if (block.isEmpty()) {
+            return new RouteDecision(id, false, Router.MODULE_NOT_CONFIGURED);
+        }
+        if (!block.get().enabled()) {
+            return new RouteDecision(id, false, Router.MODULE_DISABLED);
+        }
+        return new RouteDecision(id, true, "notification (" + e.action() + ")");
+    }
+
+    private static String text(JsonNode payload, String field) {
+        JsonNode node = payload == null ? null : payload.get(field);
+        return node != null && node.isTextual() ? node.asText() : "";
+    }
+}
