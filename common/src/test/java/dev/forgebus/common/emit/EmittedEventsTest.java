@@ -82,7 +82,7 @@ class EmittedEventsTest {
         Notification n = Notification.of("k", "release", "t", "");
         assertThatThrownBy(() -> EmittedEvents.notificationRecord(TOPICS, "release", "d-1", "github", "My Org", "app", n, NOW))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> EmittedEvents.notificationRecord(TOPICS, "no-such-module", "d-1", "github", "MyOrg", "app", n, NOW))
+        assertThatThrownBy(() -> EmittedEvents.notificationRecord(TOPICS, "Not A_Module", "d-1", "github", "MyOrg", "app", n, NOW))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> EmittedEvents.notificationRecord(TOPICS, "release", "d-1", "github", "", "app", n, NOW))
                 .isInstanceOf(IllegalArgumentException.class);
