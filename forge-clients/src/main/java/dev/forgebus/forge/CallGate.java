@@ -8,7 +8,8 @@ import java.util.OptionalLong;
  * The door every forge API call passes: {@link #acquire} before the request (blocks until the
  * credential's budget allows it), {@link #observe} after the answer (so the budget also follows
  * what the forge reports). The worker runtime implements it with one resilience4j rate limiter
- * per credential; tests may use {@link #OPEN}.
+ * per credential; tests may use {@link #OPEN}. While the forge has paused a credential for long,
+ * a gate may refuse at once ({@link ForgeCallException#refusedByGate()}) rather than block the caller.
  *
  * <p>The two refinements, {@link CallKind} on acquire and {@link Observation#billed()} on observe,
  * have defaults, so a gate that ignores them (a test's recording gate) stays correct: it only
@@ -54,14 +55,17 @@ public interface CallGate {
      * Waits until a call with this credential may go out.
      *
      * @param credentialId names the credential (e.g. {@code github} or {@code github/MyOrg}), never its value
+     * @throws ForgeCallException a gate may refuse instead of waiting, when the forge paused the
+     *         credential for long ({@link ForgeCallException#refusedByGate()}, RATE_LIMITED with the
+     *         time left); then no call goes out and {@link #observe} must not follow
      */
-    void acquire(String credentialId) throws InterruptedException;
+    void acquire(String credentialId) throws InterruptedException, ForgeCallException;
 
     /**
      * As {@link #acquire(String)}, saying what kind of call follows; gates that budget writes
      * apart override it. The default treats every call alike.
      */
-    default void acquire(String credentialId, CallKind kind) throws InterruptedException {
+    default void acquire(String credentialId, CallKind kind) throws InterruptedException, ForgeCallException {
         acquire(credentialId);
     }
 

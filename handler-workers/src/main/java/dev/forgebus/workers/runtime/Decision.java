@@ -51,6 +51,22 @@ public sealed interface Decision {
         }
     }
 
+    /**
+     * The forge paused the item's credential and the gate refused the call without sending it
+     * ({@link dev.forgebus.forge.ForgeCallException#refusedByGate()}): move the item to the retry
+     * tier for {@code delay}, due when the pause ends, without spending an attempt, and commit its
+     * offset once Kafka acknowledged the move. Bounded by {@link RetryPolicy#MAX_PARKINGS}.
+     */
+    record Parked(Duration delay, Failure failure) implements Decision {
+        public Parked {
+            Objects.requireNonNull(delay, "delay");
+            Objects.requireNonNull(failure, "failure");
+            if (delay.isNegative()) {
+                throw new IllegalArgumentException("delay must not be negative: " + delay);
+            }
+        }
+    }
+
     /** Retrying cannot help, or attempts are spent: dead letter, DEAD_LETTER outcome, commit. */
     record DeadLetter(Failure failure) implements Decision {
         public DeadLetter {

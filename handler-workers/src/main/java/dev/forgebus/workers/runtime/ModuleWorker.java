@@ -95,6 +95,14 @@ import io.micrometer.core.instrument.MeterRegistry;
  * survive restarts and rebalances. A RATE_LIMITED item is due when the forge said; the credential
  * itself is paused by its {@link dev.forgebus.forge.CallGate}, not by the worker.
  *
+ * <h2>Parking during a forge pause</h2>
+ * While the forge pauses a credential, the gate refuses its calls at once instead of blocking the
+ * handler thread (and with it the item's partition, which other credentials' repositories share).
+ * Such an item is {@link Decision.Parked parked}: written to the retry tier for the time left of
+ * the pause (as a re-check picks its tier), due when the pause ends, {@code retry.attempt} as it
+ * was (no attempt spent) and {@value #PARKINGS} one higher; then its offset is finished like a
+ * retry's. {@link RetryPolicy#MAX_PARKINGS} bounds the parkings of one item.
+ *
  * <h2>Re-checks</h2>
  * A handler answering {@link Result.RecheckAfter RecheckAfter(d)} is not finished: the item is
  * written to the retry tier whose delay is the largest not above {@code d} (the first when
@@ -133,6 +141,8 @@ public final class ModuleWorker implements AutoCloseable {
     public static final String RECHECK_COUNT = "recheck.count";
     /** Header suffix: why the handler asked for the pending re-check; present only on an item waiting for one. */
     public static final String RECHECK_REASON = "recheck.reason";
+    /** Header suffix: times the item was parked because the forge paused its credential (a retry.* header). */
+    public static final String PARKINGS = "retry.parkings";
 
     private final WorkerSettings settings;
     private final ModuleHandler handler;
@@ -330,7 +340,8 @@ public final class ModuleWorker implements AutoCloseable {
         Instant first = retried ? instantHeader(record, DeadLetterHeaders.RETRY_FIRST_FAILED_AT).orElse(null) : null;
         int rechecks = retried ? intHeader(record, RECHECK_COUNT).orElse(0) : 0;
         boolean recheck = retried && DeadLetterHeaders.text(record.headers(), topics, RECHECK_REASON).isPresent();
-        return new Delivery(attempt, first, recheck, rechecks);
+        int parkings = retried ? intHeader(record, PARKINGS).orElse(0) : 0;
+        return new Delivery(attempt, first, recheck, rechecks, parkings);
     }
 
     private void seek(LaneSchedule.Rewind rewind) {
@@ -581,6 +592,14 @@ public final class ModuleWorker implements AutoCloseable {
                     // Like a retry: the item now lives in its retry topic, no outcome yet (not finished).
                     return new Completion.Finished(ticket);
                 }
+                case Decision.Parked parked -> {
+                    String tier = publishParked(record, attempt, delivery.parkings() + 1, now.plus(parked.delay()), parked.delay());
+                    metrics.parked();
+                    LOG.info("worker {}: item {} parked in {} for {}, no attempt spent ({})", module.id(), idOf(record), tier,
+                            parked.delay(), parked.failure().reason());
+                    // Like a retry: the item now lives in its retry topic, no outcome yet (not finished).
+                    return new Completion.Finished(ticket);
+                }
                 case Decision.DeadLetter dead -> {
                     metrics.failed(dead.failure().errorClass());
                     RecordMetadata deadLetter = publishDeadLetter(record, dead.failure(), attempt, firstFailure);
@@ -623,7 +642,7 @@ public final class ModuleWorker implements AutoCloseable {
         } catch (InterruptedException e) {
             throw e;
         } catch (ForgeCallException e) {
-            return policy.afterFailure(e, attempt);
+            return policy.afterFailure(e, attempt, delivery.parkings());
         } catch (VirtualMachineError e) {
             if (e instanceof StackOverflowError) {
                 return policy.afterFailure(e, attempt);
@@ -709,6 +728,34 @@ public final class ModuleWorker implements AutoCloseable {
         return tier;
     }
 
+    /**
+     * Moves an item whose credential the forge paused to the retry tier for {@code delay} (chosen as
+     * for a re-check), due at {@code dueAt}, with {@value #PARKINGS} set to {@code parkings}.
+     * {@code retry.attempt} says {@code attempt - 1}: the refused call was never sent, so this
+     * attempt is not spent. A pending re-check stays pending (its {@code recheck.*} headers are kept).
+     */
+    private String publishParked(ConsumerRecord<byte[], byte[]> record, int attempt, int parkings, Instant dueAt, Duration delay)
+            throws ExecutionException, InterruptedException {
+        Headers headers = new RecordHeaders(record.headers().toArray());
+        if (record.topic().equals(workTopic)) {
+            // retry.* and recheck.* headers count on retry topics only: whatever a work-topic record carried is dropped.
+            for (var header : record.headers()) {
+                if (DeadLetterHeaders.isRetryHeader(topics, header.key())) {
+                    headers.remove(header.key());
+                }
+            }
+            headers.remove(topics.header(RECHECK_COUNT));
+            headers.remove(topics.header(RECHECK_REASON));
+        }
+        DeadLetterHeaders.put(headers, topics, DeadLetterHeaders.RETRY_ATTEMPT, Integer.toString(attempt - 1));
+        DeadLetterHeaders.put(headers, topics, DeadLetterHeaders.RETRY_DUE_AT, dueAt.toString());
+        DeadLetterHeaders.put(headers, topics, PARKINGS, Integer.toString(parkings));
+        putOriginal(headers, record);
+        String tier = retryTopics.get(tierFor(delay));
+        producer.send(new ProducerRecord<>(tier, null, null, record.key(), record.value(), headers)).get();
+        return tier;
+    }
+
     /** The tier whose delay is the largest not above {@code delay}; the first when all are longer. */
     private int tierFor(Duration delay) {
         int tier = 0;
@@ -788,7 +835,7 @@ public final class ModuleWorker implements AutoCloseable {
     // ---------------------------------------------------------------- state
 
     /** What the headers say about this delivery of an item; {@code firstFailedAt} null when nothing failed. */
-    private record Delivery(int attempt, Instant firstFailedAt, boolean recheck, int rechecks) {
+    private record Delivery(int attempt, Instant firstFailedAt, boolean recheck, int rechecks, int parkings) {
     }
 
     /** What a handler thread reports to the polling thread about one item. */

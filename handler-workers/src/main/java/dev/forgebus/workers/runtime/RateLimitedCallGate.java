@@ -15,6 +15,7 @@ import dev.forgebus.common.config.ForgeConfig;
 import dev.forgebus.common.config.ForgebusConfig;
 import dev.forgebus.common.config.RateLimit;
 import dev.forgebus.forge.CallGate;
+import dev.forgebus.forge.ForgeCallException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -34,6 +35,16 @@ import io.micrometer.core.instrument.MeterRegistry;
  * A call first takes its concurrency permit, then waits out the forge's pause, then its write slot
  * (for a write), then its slot of the hourly pace; a pause asked for meanwhile is honoured before
  * the call goes, with a new slot.
+ *
+ * <h2>Long pauses are not waited out</h2>
+ * A call whose credential the forge paused for more than {@link #LONGEST_PAUSE_WAIT} from now is
+ * refused at once, before and instead of any forge call, with
+ * {@link ForgeCallException#refusedByGate} (RATE_LIMITED, retry after the time left of the pause;
+ * counted in {@value #REFUSED}). The worker runtime then parks the item in a retry tier due when the
+ * pause ends, and the handler thread and the item's partition go on with other work: a paused
+ * credential holds back only its own items, never the other repositories (and credentials) that
+ * share its partition. Shorter pauses, and the pacing and concurrency bounds, are waited out here
+ * as before: parking costs a write to Kafka and a re-read, more than a second's wait.
  *
  * <h2>Release of the concurrency permit</h2>
  * {@link CallGate} is fixed, so {@link #observe} is the release hook: <b>a client must call
@@ -59,6 +70,14 @@ public final class RateLimitedCallGate implements CallGate {
     /** The forge's remaining budget per forge and credential (Prometheus {@code forgebus_forge_budget_remaining}). */
     static final String BUDGET_REMAINING = "forgebus.forge.budget.remaining";
     static final String UNBILLED = "forgebus.ratelimiter.unbilled";
+    static final String REFUSED = "forgebus.ratelimiter.refused";
+    /**
+     * The longest forge pause a call waits out in the gate; a call facing a longer one is refused
+     * ({@link ForgeCallException#refusedByGate}). One second: far below what forges ask for when
+     * they pause (GitHub: a minute for a secondary limit, up to an hour for a spent budget), and about
+     * what parking the item and reading it back costs.
+     */
+    public static final Duration LONGEST_PAUSE_WAIT = Duration.ofSeconds(1);
     /** GitHub's documented secondary limit on content-creating requests, per credential. */
     public static final int GITHUB_WRITES_PER_MINUTE = RateLimit.GITHUB_WRITES_PER_MINUTE;
 
@@ -186,18 +205,20 @@ public final class RateLimitedCallGate implements CallGate {
         return credentialId.split("/", 2)[0];
     }
 
+    /** @throws ForgeCallException refused: see "Long pauses are not waited out" above */
     @Override
-    public void acquire(String credentialId) throws InterruptedException {
+    public void acquire(String credentialId) throws InterruptedException, ForgeCallException {
         enter(credentialId, CallKind.READ);
     }
 
+    /** @throws ForgeCallException refused: see "Long pauses are not waited out" above */
     @Override
-    public void acquire(String credentialId, CallKind kind) throws InterruptedException {
+    public void acquire(String credentialId, CallKind kind) throws InterruptedException, ForgeCallException {
         enter(credentialId, kind);
     }
 
     /** {@link #enter(String, CallKind)} for a read. */
-    public Permit enter(String credentialId) throws InterruptedException {
+    public Permit enter(String credentialId) throws InterruptedException, ForgeCallException {
         return enter(credentialId, CallKind.READ);
     }
 
@@ -205,14 +226,15 @@ public final class RateLimitedCallGate implements CallGate {
      * Like {@link #acquire}, returning the permit: {@code try (var permit = gate.enter(id, kind)) { ...;
      * permit.observe(observation); }} gives it back even when the call throws.
      */
-    public Permit enter(String credentialId, CallKind kind) throws InterruptedException {
+    public Permit enter(String credentialId, CallKind kind) throws InterruptedException, ForgeCallException {
         Objects.requireNonNull(kind, "kind");
         Credential credential = credential(credentialId);
+        refuseDuringLongPause(credential); // before queueing for a permit behind calls that will wait
         Permit permit = new Permit(credential);
         boolean waited = credential.permits.take(permit);
         try {
             waited |= awaitTurn(credential, kind, permit);
-        } catch (InterruptedException | RuntimeException e) {
+        } catch (InterruptedException | ForgeCallException | RuntimeException e) {
             permit.close();
             throw e;
         }
@@ -254,9 +276,11 @@ public final class RateLimitedCallGate implements CallGate {
     }
 
     /** Waits out the forge's pause, then the write pace (for a write), then the pace. Returns whether it waited. */
-    private boolean awaitTurn(Credential credential, CallKind kind, Permit permit) throws InterruptedException {
+    private boolean awaitTurn(Credential credential, CallKind kind, Permit permit)
+            throws InterruptedException, ForgeCallException {
         boolean waited = false;
         while (true) {
+            refuseDuringLongPause(credential);
             long pausedUntil = credential.pauses.pausedUntil();
             if (ticker.nanoTime() - pausedUntil < 0) {
                 waited = true;
@@ -287,6 +311,15 @@ public final class RateLimitedCallGate implements CallGate {
         }
     }
 
+    /** Throws when the forge paused the credential for more than {@link #LONGEST_PAUSE_WAIT} from now. */
+    private void refuseDuringLongPause(Credential credential) throws ForgeCallException {
+        long left = credential.pauses.pausedUntil() - ticker.nanoTime();
+        if (left > LONGEST_PAUSE_WAIT.toNanos()) {
+            credential.refused.increment();
+            throw ForgeCallException.refusedByGate(credential.id, Duration.ofNanos(left));
+        }
+    }
+
     private Credential credential(String credentialId) {
         Objects.requireNonNull(credentialId, "credentialId");
         return credentials.computeIfAbsent(credentialId, id -> new Credential(id, budgets.apply(id)));
@@ -300,6 +333,7 @@ public final class RateLimitedCallGate implements CallGate {
         final ForgePauses pauses;
         final Counter waits;
         final Counter unbilled;
+        final Counter refused;
         /** Last {@code x-ratelimit-remaining}; the gauge exists from the first report on. */
         final AtomicLong remaining = new AtomicLong(-1);
         volatile boolean remainingGaugeRegistered;
@@ -315,6 +349,9 @@ public final class RateLimitedCallGate implements CallGate {
             this.unbilled = Counter.builder(UNBILLED).tag("credential", id)
                     .description("forge answers the forge did not bill (304 Not Modified); their slot was given back")
                     .register(registry);
+            this.refused = Counter.builder(REFUSED).tag("credential", id)
+                    .description("forge calls refused without being sent: the forge had paused the credential for longer "
+                            + "than the gate waits").register(registry);
             this.permits = new CallPermits<>(id, budget.maxConcurrent(), ticker, leaseTimeoutNanos);
             this.waits = Counter.builder(WAITS).tag("credential", id)
                     .description("forge calls that had to wait for their credential's budget").register(registry);

@@ -14,6 +14,11 @@ import dev.forgebus.workers.InvalidInputException;
  *       lose the item): retry after {@link #backoffBefore(int) backoff[attempt - 1]};</li>
  *   <li>{@code RATE_LIMITED}: retry after the forge's {@code Retry-After}, or the backoff when it
  *       sent none;</li>
+ *   <li>a call the gate refused during a forge pause ({@link ForgeCallException#refusedByGate()}):
+ *       {@link Decision.Parked parked} until the pause ends, no attempt spent, whatever the attempt;
+ *       from the {@value #MAX_PARKINGS}th parking of the item on it counts as {@code RATE_LIMITED}
+ *       (an attempt), so an item whose forge pauses its credential without end still ends in the
+ *       dead-letter topic;</li>
  *   <li>any failure of attempt {@code maxAttempts}: dead letter.</li>
  * </ul>
  *
@@ -34,9 +39,27 @@ public record RetryPolicy(int maxAttempts, List<Duration> backoff) {
         }
     }
 
-    /** The decision after attempt number {@code attempt} (1-based) failed with {@code failure}. */
+    /**
+     * Parkings ({@link Decision.Parked}) an item may have without spending attempts. Each lasts
+     * until the forge's pause ends, at most {@link RateLimitedCallGate#MAX_FORGE_PAUSE} (an hour):
+     * 24 allow a day of a spent budget, more than any forge asks for in good faith.
+     */
+    public static final int MAX_PARKINGS = 24;
+
+    /** {@link #afterFailure(Throwable, int, int)} for an item never parked. */
     public Decision afterFailure(Throwable failure, int attempt) {
+        return afterFailure(failure, attempt, 0);
+    }
+
+    /**
+     * The decision after attempt number {@code attempt} (1-based) failed with {@code failure}, for an
+     * item parked {@code parkings} times before.
+     */
+    public Decision afterFailure(Throwable failure, int attempt, int parkings) {
         Failure why = Failure.of(failure);
+        if (failure instanceof ForgeCallException e && e.refusedByGate() && parkings < MAX_PARKINGS) {
+            return new Decision.Parked(e.retryAfter().filter(d -> !d.isNegative()).orElse(backoffBefore(attempt)), why);
+        }
         if (failure instanceof ForgeCallException e && e.kind() == ForgeCallException.Kind.PERMANENT
                 || failure instanceof InvalidInputException) {
             return new Decision.DeadLetter(why);

@@ -22,6 +22,7 @@ final class WorkerMetrics implements AutoCloseable {
     static final String LAG = "forgebus.worker.lag";
     static final String REBALANCES = "forgebus.worker.rebalances";
     static final String RECHECKS = "forgebus.worker.rechecks";
+    static final String PARKED = "forgebus.worker.parked";
 
     private final MeterRegistry registry;
     private final String module;
@@ -31,6 +32,7 @@ final class WorkerMetrics implements AutoCloseable {
     private final Counter retries;
     private final Counter rebalances;
     private final Counter rechecks;
+    private final Counter parked;
     private final Timer attemptLatency;
     private final AtomicLong lag = new AtomicLong();
     private final Gauge lagGauge;
@@ -50,6 +52,9 @@ final class WorkerMetrics implements AutoCloseable {
                 .description("times partitions were taken from this worker").register(registry);
         this.rechecks = Counter.builder(RECHECKS).tag("module", module)
                 .description("re-checks scheduled because a handler asked for one").register(registry);
+        this.parked = Counter.builder(PARKED).tag("module", module)
+                .description("items moved to a retry tier until the forge's pause of their credential ends (no attempt spent)")
+                .register(registry);
         this.attemptLatency = Timer.builder(ATTEMPT_LATENCY).tag("module", module)
                 .description("time the module's handler took for one attempt").register(registry);
         // Strong reference and explicit removal on close: a restarted worker of the same module
@@ -73,6 +78,10 @@ final class WorkerMetrics implements AutoCloseable {
 
     void recheck() {
         rechecks.increment();
+    }
+
+    void parked() {
+        parked.increment();
     }
 
     void failed(String errorClass) {

@@ -110,6 +110,8 @@ class ForgeBudgetEndToEndTest {
         clientB.labels(REPO_B, 1);
         clientB.addLabels(REPO_B, 1, java.util.List.of("x"));
         assertThat(Duration.between(asked, ticker.now())).as("B does not wait").isLessThan(Duration.ofSeconds(2));
+        assertThat(catchThrowableOfType(ForgeCallException.class, () -> clientA.labels(REPO_A, 1)).refusedByGate()).isTrue();
+        ticker.sleepUntil(ticker.nanoTime() + Duration.ofSeconds(30).toNanos());
         clientA.labels(REPO_A, 1);
         assertThat(Duration.between(asked, ticker.now())).isGreaterThanOrEqualTo(Duration.ofSeconds(30));
     }
@@ -125,8 +127,37 @@ class ForgeBudgetEndToEndTest {
         assertThat(refused.kind()).isEqualTo(ForgeCallException.Kind.RATE_LIMITED);
         clientB.labels(REPO_B, 1);
         assertThat(Duration.between(asked, ticker.now())).isLessThan(Duration.ofSeconds(2));
+        assertThat(catchThrowableOfType(ForgeCallException.class, () -> clientA.labels(REPO_A, 1)).retryAfter())
+                .hasValueSatisfying(left -> assertThat(left).isGreaterThan(Duration.ofSeconds(58)));
+        ticker.sleepUntil(ticker.nanoTime() + Duration.ofSeconds(60).toNanos());
         clientA.labels(REPO_A, 1);
         assertThat(Duration.between(asked, ticker.now())).isGreaterThanOrEqualTo(Duration.ofSeconds(60));
+    }
+
+    @Test
+    void a_credential_paused_ten_minutes_is_refused_at_once_without_a_forge_call_and_other_credentials_go_on()
+            throws Exception {
+        // Given the forge paused A's credential for ten minutes
+        github.secondaryRateLimitNext(r -> r.path().startsWith("/repos/A/"), 1, 600);
+        catchThrowableOfType(ForgeCallException.class, () -> clientA.labels(REPO_A, 1));
+        Instant asked = ticker.now();
+        Instant pauseEnds = asked.plusSeconds(600);
+        int callsOfA = github.requests(r -> r.path().startsWith("/repos/A/")).size();
+
+        // When A calls again
+        ForgeCallException refused = catchThrowableOfType(ForgeCallException.class, () -> clientA.labels(REPO_A, 1));
+
+        // Then the gate answers at once: RATE_LIMITED, due when the pause ends, and no request reached the forge
+        assertThat(refused).as("the gate refuses instead of waiting ten minutes").isNotNull();
+        assertThat(refused.kind()).isEqualTo(ForgeCallException.Kind.RATE_LIMITED);
+        assertThat(refused.retryAfter()).contains(Duration.between(ticker.now(), pauseEnds));
+        assertThat(refused.refusedByGate()).isTrue();
+        assertThat(ticker.now()).as("no waiting").isEqualTo(asked);
+        assertThat(github.requests(r -> r.path().startsWith("/repos/A/"))).hasSize(callsOfA);
+        // and B's call goes through
+        assertThat(clientB.labels(REPO_B, 1)).isEmpty();
+        assertThat(Duration.between(asked, ticker.now())).as("B does not wait").isLessThan(Duration.ofSeconds(2));
+        assertThat(github.requests(r -> r.path().startsWith("/repos/B/"))).hasSize(1);
     }
 
     @Test

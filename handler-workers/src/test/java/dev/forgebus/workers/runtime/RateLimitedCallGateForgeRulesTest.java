@@ -1,6 +1,7 @@
 package dev.forgebus.workers.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Timeout;
 import dev.forgebus.common.config.ConfigLoader;
 import dev.forgebus.common.config.ForgebusConfig;
 import dev.forgebus.common.config.RateLimit;
+import dev.forgebus.forge.ForgeCallException;
 import dev.forgebus.forge.CallGate.CallKind;
 import dev.forgebus.forge.CallGate.Observation;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -35,7 +37,7 @@ class RateLimitedCallGateForgeRulesTest {
                 ticker.clock(), ticker, RateLimitedCallGate.DEFAULT_LEASE_TIMEOUT);
     }
 
-    private long call(RateLimitedCallGate gate, String credential, CallKind kind) throws InterruptedException {
+    private long call(RateLimitedCallGate gate, String credential, CallKind kind) throws Exception {
         gate.acquire(credential, kind);
         long at = ticker.nanoTime();
         gate.observe(credential, NOTHING);
@@ -140,6 +142,9 @@ class RateLimitedCallGateForgeRulesTest {
         call(gate, "gh/B", CallKind.WRITE);
         assertThat(Duration.between(asked, ticker.now())).isLessThan(Duration.ofSeconds(1));
 
+        // A's reads are refused during the pause (longer than the gate waits), and go once it ended
+        assertThatThrownBy(() -> call(gate, "gh/A", CallKind.READ)).isInstanceOf(ForgeCallException.class);
+        ticker.sleepUntil(ticker.nanoTime() + Duration.ofSeconds(60).toNanos());
         call(gate, "gh/A", CallKind.READ);
         assertThat(Duration.between(asked, ticker.now())).isGreaterThanOrEqualTo(Duration.ofSeconds(60));
     }

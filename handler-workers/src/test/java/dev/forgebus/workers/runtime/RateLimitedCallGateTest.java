@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Timeout;
 import dev.forgebus.common.config.ConfigLoader;
 import dev.forgebus.common.config.RateLimit;
 import dev.forgebus.forge.CallGate.Observation;
+import dev.forgebus.forge.ForgeCallException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
@@ -54,6 +55,8 @@ class RateLimitedCallGateTest {
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
+                } catch (ForgeCallException e) {
+                    throw new AssertionError("no pause here", e);
                 }
             }));
         }
@@ -90,11 +93,30 @@ class RateLimitedCallGateTest {
         gate.observe("gh/B", NOTHING);
         assertThat(Duration.between(asked, ticker.now())).as("B does not wait for A's Retry-After").isLessThan(Duration.ofSeconds(1));
 
+        // A 30 s pause is not waited out in the gate: A is refused with the time left, until it ends
+        assertThatThrownBy(() -> gate.acquire("gh/A")).isInstanceOfSatisfying(ForgeCallException.class,
+                refused -> assertThat(refused.retryAfter()).contains(Duration.ofSeconds(30)));
+        assertThat(registry.get("forgebus.ratelimiter.refused").tag("credential", "gh/A").counter().count()).isEqualTo(1);
+        ticker.sleepUntil(ticker.nanoTime() + Duration.ofSeconds(30).toNanos());
         gate.acquire("gh/A");
         assertThat(Duration.between(asked, ticker.now())).isGreaterThanOrEqualTo(Duration.ofSeconds(30));
         gate.observe("gh/A", NOTHING);
-        assertThat(registry.get("forgebus.ratelimiter.waits").tag("credential", "gh/A").counter().count()).isEqualTo(1);
         assertThat(registry.get("forgebus.ratelimiter.waits").tag("credential", "gh/B").counter().count()).isZero();
+    }
+
+    @Test
+    void a_pause_no_longer_than_the_longest_pause_wait_is_waited_out_in_the_gate() throws Exception {
+        FakeTicker ticker = new FakeTicker(EPOCH);
+        var gate = new RateLimitedCallGate(id -> new RateLimit(3_600_000, 10), registry, ticker.clock(), ticker,
+                RateLimitedCallGate.DEFAULT_LEASE_TIMEOUT);
+        gate.acquire("gh");
+        gate.observe("gh", new Observation(OptionalLong.empty(), null, RateLimitedCallGate.LONGEST_PAUSE_WAIT));
+        Instant asked = ticker.now();
+
+        gate.acquire("gh");
+
+        assertThat(Duration.between(asked, ticker.now())).isGreaterThanOrEqualTo(RateLimitedCallGate.LONGEST_PAUSE_WAIT);
+        assertThat(registry.get("forgebus.ratelimiter.waits").tag("credential", "gh").counter().count()).isEqualTo(1);
     }
 
     @Test
@@ -110,7 +132,9 @@ class RateLimitedCallGateTest {
 
         Instant reset = ticker.now().plusSeconds(120);
         gate.observe("gh", new Observation(OptionalLong.of(0), reset, null));
-        gate.acquire("gh");
+        assertThatThrownBy(() -> gate.acquire("gh")).isInstanceOf(ForgeCallException.class);
+        ticker.sleepUntil(ticker.nanoTime() + Duration.between(ticker.now(), reset).toNanos());
+        gate.acquire("gh"); // the reset margin (1 s) is waited out in the gate
         assertThat(ticker.now()).isAfterOrEqualTo(reset);
         gate.observe("gh", new Observation(OptionalLong.of(4999), reset.plusSeconds(3600), null));
         assertThat(registry.get("forgebus.ratelimiter.remaining").tag("credential", "gh").gauge().value()).isEqualTo(4999);
@@ -139,6 +163,8 @@ class RateLimitedCallGateTest {
                 third.set(true);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            } catch (ForgeCallException e) {
+                throw new AssertionError("no pause here", e);
             }
         });
         await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !third.get());
@@ -156,6 +182,8 @@ class RateLimitedCallGateTest {
                 gate.acquire("gh"); // and never observes
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            } catch (ForgeCallException e) {
+                throw new AssertionError("no pause here", e);
             }
         });
         leaker.join();
@@ -191,6 +219,8 @@ class RateLimitedCallGateTest {
                 second.set(true);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            } catch (ForgeCallException e) {
+                throw new AssertionError("no pause here", e);
             }
         });
         await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !second.get());

@@ -51,6 +51,24 @@ class RetryPolicyTest {
     }
 
     @Test
+    void a_call_the_gate_refused_during_a_forge_pause_parks_the_item_until_the_pause_ends_without_spending_an_attempt() {
+        var refused = ForgeCallException.refusedByGate("github/OrgA", Duration.ofMinutes(10));
+        Failure why = Failure.of(refused);
+
+        // Even on the last attempt, a refusal is no failure of the item: it waits for the pause's end
+        assertThat(policy.afterFailure(refused, 4, 0)).isEqualTo(new Decision.Parked(Duration.ofMinutes(10), why));
+        assertThat(policy.afterFailure(refused, 1, RetryPolicy.MAX_PARKINGS - 1))
+                .isEqualTo(new Decision.Parked(Duration.ofMinutes(10), why));
+        // but after MAX_PARKINGS it counts as a RATE_LIMITED attempt, so an item cannot circulate for ever
+        assertThat(policy.afterFailure(refused, 1, RetryPolicy.MAX_PARKINGS))
+                .isEqualTo(new Decision.RetryAfter(Duration.ofMinutes(10), why));
+        assertThat(policy.afterFailure(refused, 4, RetryPolicy.MAX_PARKINGS)).isEqualTo(new Decision.DeadLetter(why));
+        // and a rate limit the forge answered spends an attempt as before
+        assertThat(policy.afterFailure(ForgeCallException.rateLimited(429, "slow down", Duration.ofSeconds(42)), 1, 0))
+                .isEqualTo(new Decision.RetryAfter(Duration.ofSeconds(42), new Failure("RATE_LIMITED", "slow down")));
+    }
+
+    @Test
     void any_other_exception_is_transient_and_named_by_its_class() {
         assertThat(policy.afterFailure(new NullPointerException("label was null"), 1))
                 .isEqualTo(new Decision.RetryAfter(Duration.ofSeconds(1), new Failure("NullPointerException", "label was null")));
