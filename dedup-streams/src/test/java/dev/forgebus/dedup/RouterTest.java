@@ -81,8 +81,21 @@ class RouterTest {
     }
 
     @Test
-    void triage_takes_opened_and_edited_pull_requests_too() {
-        assertThat(routed("gh", "pull_request", pullRequest("edited", "MyOrg", "app", false))).contains("triage", "auto-merge");
+    void triage_takes_opened_pull_requests_and_edits_of_the_title_too() {
+        assertThat(routed("gh", "pull_request", pullRequest("opened", "MyOrg", "app", false))).contains("triage", "auto-merge");
+        byte[] retitled = new String(pullRequest("edited", "MyOrg", "app", false), java.nio.charset.StandardCharsets.UTF_8)
+                .replace("\"action\":\"edited\",", "\"action\":\"edited\",\"changes\":{\"title\":{\"from\":\"Old\"}},")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(routed("gh", "pull_request", retitled)).contains("triage", "auto-merge");
+    }
+
+    @Test
+    void an_edit_of_the_body_alone_is_not_a_triage_trigger_so_a_label_removed_by_hand_stays_removed() {
+        byte[] bodyEdit = new String(issue("edited", "MyOrg", "app", "App crash"), java.nio.charset.StandardCharsets.UTF_8)
+                .replace("\"action\":\"edited\",", "\"action\":\"edited\",\"changes\":{\"body\":{\"from\":\"old\"}},")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(decide("gh", "issues", bodyEdit).get("triage").reason())
+                .isEqualTo("event not a trigger (issues.edited; the title did not change)");
     }
 
     @Test

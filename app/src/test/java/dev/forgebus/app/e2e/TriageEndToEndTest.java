@@ -5,6 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -169,6 +173,35 @@ class TriageEndToEndTest {
         });
         assertThat(ofThisDelivery).as("no replay happened, so no second dead letter").containsExactly(letter.path("id").asText());
         assertThat(forge.labels("MyOrg", "app", issue)).isEmpty();
+    }
+
+    @Test
+    void a_label_a_maintainer_removed_is_not_added_back_by_an_edit_of_the_body_but_is_by_a_new_title() throws Exception {
+        int issue = newIssue("app", "App crash on start");
+        forgebus.postGithub("issues", RunningForgebus.newDelivery(), RunningForgebus.issueOpened("app", issue, "App crash on start"));
+        await().atMost(WITHIN).until(() -> forge.labels("MyOrg", "app", issue).contains("bug"));
+
+        // A maintainer removes the label; then the body is edited (the title is the same)
+        HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(forge.apiUrl() + "/repos/MyOrg/app/issues/" + issue
+                + "/labels/bug")).header("Authorization", "Bearer e2e-forge-token").DELETE().build(), HttpResponse.BodyHandlers.discarding());
+        assertThat(forge.labels("MyOrg", "app", issue)).isEmpty();
+        String bodyEdit = RunningForgebus.newDelivery();
+        forgebus.postGithub("issues", bodyEdit, edited(issue, "App crash on start", "body"));
+        await().atMost(WITHIN).until(() -> trace(bodyEdit).path("sightings").size() == 1);
+        assertThat(trace(bodyEdit).toString()).contains("the title did not change");
+        assertThat(forge.labels("MyOrg", "app", issue)).as("the label stays removed").isEmpty();
+
+        // A new title with a rule's keyword is triaged again
+        String retitled = RunningForgebus.newDelivery();
+        forgebus.postGithub("issues", retitled, edited(issue, "App crash on exit", "title"));
+        await().atMost(WITHIN).until(() -> forge.labels("MyOrg", "app", issue).contains("bug"));
+    }
+
+    /** An {@code issues.edited} delivery whose {@code changes} name {@code changed}. */
+    private static byte[] edited(int issue, String title, String changed) {
+        return new String(RunningForgebus.issueOpened("app", issue, title), java.nio.charset.StandardCharsets.UTF_8)
+                .replace("{\"action\":\"opened\",", "{\"action\":\"edited\",\"changes\":{\"" + changed + "\":{\"from\":\"before\"}},")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     @Test

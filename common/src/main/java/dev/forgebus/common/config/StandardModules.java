@@ -47,7 +47,7 @@ public final class StandardModules {
             new ModuleDeclaration.Block<>(TriageSettings.class, ORG_AND_REPOSITORY,
                     List.of("enabled", "add_needs_triage_label", "needs_triage_label", "rules"),
                     (b, r) -> Optional.of(r.triage(b)), ModuleSettingsYaml::triage),
-            new ModuleDeclaration.Start.Webhooks<>((s, e) -> TriggerVerdict.of(WebhookEvents.matches(TRIAGE_EVENTS, e))));
+            new ModuleDeclaration.Start.Webhooks<>(StandardModules::triageTrigger));
 
     public static final ModuleDeclaration<StaleSettings> STALE = ModuleDeclaration.withBlock(ModuleId.STALE,
             "marks and closes inactive issues (and pull requests), per org on its schedule (SPEC 7.3)",
@@ -110,6 +110,21 @@ public final class StandardModules {
             RELEASE, AUTO_MERGE, MIRROR, NOTIFICATIONS, HEALTH_MONITOR, MIGRATIONS));
 
     private StandardModules() {
+    }
+
+    /**
+     * Opened, or edited with a new title ({@code changes.title} in the payload, GitHub and
+     * Gitea/Forgejo alike): an edit of the body alone must not re-add a label a maintainer removed
+     * by hand, and labels come from the title only.
+     */
+    private static TriggerVerdict triageTrigger(TriageSettings s, EventEnvelope e) {
+        if (!WebhookEvents.matches(TRIAGE_EVENTS, e)) {
+            return TriggerVerdict.NOT_A_TRIGGER;
+        }
+        if (WebhookEvents.action(e).equals("edited") && !WebhookEvents.changed(e, "title")) {
+            return TriggerVerdict.notATrigger(e.eventAction() + "; the title did not change");
+        }
+        return TriggerVerdict.FIRES;
     }
 
     /** on: release -> release published; on: tag_push -> a tag push (not its deletion). */

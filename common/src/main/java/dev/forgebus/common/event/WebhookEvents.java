@@ -39,6 +39,11 @@ public final class WebhookEvents {
                 && field(e.payload(), "pull_request").path("merged").asBoolean(false);
     }
 
+    /** Whether an {@code edited} payload says {@code field} changed ({@code changes.<field>.from}). */
+    public static boolean changed(EventEnvelope e, String field) {
+        return field(e.payload(), "changes").path(field).isObject();
+    }
+
     /** The action, or "" for events without one. */
     public static String action(EventEnvelope e) {
         return e.action() == null ? "" : e.action();

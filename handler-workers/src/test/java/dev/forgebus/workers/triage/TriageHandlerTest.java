@@ -116,7 +116,9 @@ class TriageHandlerTest {
                                           String title) {
         String item = event.equals("issues") ? "issue" : "pull_request";
         String top = flavor == Flavor.FORGEJO ? "\"number\": " + number + ", " : "";
-        JsonNode payload = Json.read(("{\"action\": \"" + action + "\", " + top + "\"" + item + "\": {\"number\": " + number
+        // An edit in these tests is an edit of the title (changes.title), which is what triggers triage.
+        String changes = action.equals("edited") ? "\"changes\": {\"title\": {\"from\": \"before\"}}, " : "";
+        JsonNode payload = Json.read(("{\"action\": \"" + action + "\", " + changes + top + "\"" + item + "\": {\"number\": " + number
                 + ", \"title\": " + Json.MAPPER.valueToTree(title) + ", \"labels\": []}, \"repository\": {\"name\": \""
                 + repo + "\", \"full_name\": \"" + owner(flavor) + "/" + repo + "\"}, \"sender\": {\"login\": \"alice\"}}")
                 .getBytes(), JsonNode.class);
