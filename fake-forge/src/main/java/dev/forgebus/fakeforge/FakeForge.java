@@ -180,6 +180,18 @@ public final class FakeForge implements AutoCloseable {
                 pull.baseRef(), pull.draft(), pull.merged(), mergeable, pull.mergeSha()));
     }
 
+    /** Marks a pull request as a draft, or ready for review. */
+    public void setDraft(String owner, String repo, long number, boolean draft) {
+        requirePull(owner, repo, number, pull -> new ForgeState.PullView(pull.headSha(), pull.headRef(), pull.headRepo(),
+                pull.baseRef(), draft, pull.merged(), pull.mergeable(), pull.mergeSha()));
+    }
+
+    /** Makes a pull request come from {@code headRepository} ({@code owner/repo}), a fork when it is not this repository. */
+    public void setHeadRepository(String owner, String repo, long number, String headRepository) {
+        requirePull(owner, repo, number, pull -> new ForgeState.PullView(pull.headSha(), pull.headRef(), headRepository,
+                pull.baseRef(), pull.draft(), pull.merged(), pull.mergeable(), pull.mergeSha()));
+    }
+
     /** Pushes to a pull request's head: a merge expecting the old SHA answers 409. */
     public void pushToPullRequest(String owner, String repo, long number, String newHeadSha) {
         requirePull(owner, repo, number, pull -> new ForgeState.PullView(newHeadSha, pull.headRef(), pull.headRepo(),

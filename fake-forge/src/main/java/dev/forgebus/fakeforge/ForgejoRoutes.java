@@ -57,6 +57,7 @@ final class ForgejoRoutes {
                 .on("GET", REPO + "/releases/tags/([^/]+)", this::getReleaseByTag)
                 .on("POST", REPO + "/releases", this::createRelease)
                 .on("PATCH", REPO + "/releases/(\\d{1,18})", this::editRelease)
+                .on("GET", REPO + "/pulls", this::listPulls)
                 .on("GET", REPO + "/pulls/(\\d{1,18})", this::getPull)
                 .on("POST", REPO + "/pulls/(\\d{1,18})/merge", this::merge)
                 .on("GET", REPO + "/commits/([^/]+)/statuses", this::listStatuses)
@@ -235,6 +236,18 @@ final class ForgejoRoutes {
     }
 
     // ---- pull requests ----
+
+    /** {@code ?state=open} (the default), {@code closed} or {@code all}; newest first, paged. */
+    private Reply listPulls(RecordedRequest request, Matcher m) {
+        if (!state.hasRepository(owner(m), repo(m))) {
+            return notFound();
+        }
+        String wanted = ForgeApi.queryParameters(request.query()).getOrDefault("state", "open");
+        List<ForgeState.IssueView> pulls = state.issues(owner(m), repo(m)).stream()
+                .filter(i -> i.pull().isPresent())
+                .filter(i -> wanted.equals("all") || (wanted.equals("open") == i.open())).toList();
+        return paged(request, m.group(0), pulls, page -> page.stream().map(i -> pullJson(owner(m), repo(m), i)).toList());
+    }
 
     private Reply getPull(RecordedRequest request, Matcher m) {
         return state.issueView(owner(m), repo(m), number(m)).filter(issue -> issue.pull().isPresent())

@@ -627,6 +627,35 @@ abstract class ForgeClientContractTest {
         assertThat(forge.merged("MyOrg", "app", 8)).isFalse();
     }
 
+    @Test
+    void lists_every_open_pull_request_across_pages_without_issues_or_closed_ones() throws Exception {
+        // Given two open pull requests (one a draft from a fork), a merged one, an issue, and pages of one
+        forge.createPullRequest("MyOrg", "app", 1, "Bump deps", "deps/bump", "aaa111");
+        forge.labelIssue("MyOrg", "app", 1, "auto-merge");
+        forge.createPullRequest("MyOrg", "app", 2, "From a fork", "patch-1", "bbb222");
+        forge.setDraft("MyOrg", "app", 2, true);
+        forge.setHeadRepository("MyOrg", "app", 2, "someone/app");
+        forge.createPullRequest("MyOrg", "app", 3, "Merged", "done", "ccc333");
+        client.merge(REPO, 3, MergeMethod.MERGE, "ccc333");
+        forge.createIssue("MyOrg", "app", 4, "An issue");
+        forge.maxPageSize(1);
+
+        // When
+        List<dev.forgebus.forge.ForgePullRequest> open = client.openPullRequests(REPO);
+
+        // Then
+        assertThat(open).extracting(dev.forgebus.forge.ForgePullRequest::number).containsExactlyInAnyOrder(1L, 2L);
+        assertThat(open).filteredOn(p -> p.number() == 1).singleElement().satisfies(pull -> {
+            assertThat(pull.headSha()).isEqualTo("aaa111");
+            assertThat(pull.labels()).containsExactly("auto-merge");
+            assertThat(pull.draft()).isFalse();
+        });
+        assertThat(open).filteredOn(p -> p.number() == 2).singleElement().satisfies(pull -> {
+            assertThat(pull.draft()).isTrue();
+            assertThat(pull.headRepo()).isEqualTo("someone/app");
+        });
+    }
+
     // ---- checks ----
 
     @Test

@@ -83,6 +83,12 @@ public interface ForgeClient {
     Optional<ForgePullRequest> pullRequest(RepoRef repo, long number) throws ForgeCallException, InterruptedException;
 
     /**
+     * Every open pull request of the repository, drafts included: how a check or status event,
+     * which names a commit and not a pull request, finds the pull requests whose head it is.
+     */
+    List<ForgePullRequest> openPullRequests(RepoRef repo) throws ForgeCallException, InterruptedException;
+
+    /**
      * Merges a pull request with {@code method}, only if its head is still {@code expectedHeadSha}.
      * A pull request that cannot be merged, or whose head moved, is an outcome, not a failure.
      */

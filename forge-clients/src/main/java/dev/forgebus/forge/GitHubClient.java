@@ -202,6 +202,22 @@ public final class GitHubClient implements ForgeClient {
     }
 
     /**
+     * {@code GET /repos/{owner}/{repo}/pulls?state=open}, every page. (The per-commit
+     * {@code commits/{sha}/pulls} would be one call, but it answers pull requests that merely
+     * contain the commit, and never fork pull requests to other repositories' heads reliably: the
+     * list, matched on {@code head.sha} by the caller, is exact.)
+     */
+    @Override
+    public List<ForgePullRequest> openPullRequests(RepoRef repo) throws ForgeCallException, InterruptedException {
+        List<ForgePullRequest> pulls = new ArrayList<>();
+        for (JsonNode pull : ForgePaging.linked(http, repoPath(repo) + "/pulls?state=open&per_page=" + PAGE_SIZE,
+                body -> body, MAX_PAGES)) {
+            pulls.add(ForgeShapes.pullRequest(pull));
+        }
+        return List.copyOf(pulls);
+    }
+
+    /**
      * {@code PUT /repos/{owner}/{repo}/pulls/{number}/merge} with {@code merge_method} and
      * {@code sha}: 405 is "not mergeable", 409 "the head moved" (GitHub checks {@code sha}).
      */

@@ -232,6 +232,16 @@ public final class GiteaClient implements ForgeClient {
                 .map(answer -> ForgeShapes.pullRequest(answer.body()));
     }
 
+    /** {@code GET /repos/{owner}/{repo}/pulls?state=open}, every page. */
+    @Override
+    public List<ForgePullRequest> openPullRequests(RepoRef repo) throws ForgeCallException, InterruptedException {
+        List<ForgePullRequest> pulls = new ArrayList<>();
+        for (JsonNode pull : ForgePaging.numbered(http, repoPath(repo) + "/pulls?state=open", PAGE_SIZE, MAX_PAGES)) {
+            pulls.add(ForgeShapes.pullRequest(pull));
+        }
+        return List.copyOf(pulls);
+    }
+
     /**
      * {@code POST /repos/{owner}/{repo}/pulls/{index}/merge} with {@code {"Do": method,
      * "head_commit_id": sha}}. The forge answers 405 when the pull request cannot be merged

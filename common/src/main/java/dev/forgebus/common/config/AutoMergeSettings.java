@@ -10,7 +10,8 @@ import java.util.Objects;
  * @param triggerLabel   the label that asks for the pull request to be merged
  * @param mergeMethod    how to merge
  * @param requiredChecks check-run or status names that must all be green on the head SHA; empty
- *                       means the label alone is enough
+ *                       means every check reported on the head must be green (none reported: the
+ *                       label alone is enough)
  * @param deleteBranch   delete the head branch after the merge
  */
 public record AutoMergeSettings(boolean enabled, String triggerLabel, MergeMethod mergeMethod, List<String> requiredChecks,
