@@ -18,6 +18,7 @@ import dev.forgebus.workers.HandlerServices;
 import dev.forgebus.workers.ModuleHandler;
 import dev.forgebus.workers.ModuleRegistration;
 import dev.forgebus.workers.TriggerGuard;
+import dev.forgebus.workers.notifications.NotificationsHandler;
 import dev.forgebus.workers.settings.OpsFileWatch;
 import dev.forgebus.workers.settings.RepoSettingsSource;
 import dev.forgebus.workers.automerge.AutoMergeHandler;
@@ -34,7 +35,8 @@ public final class Modules {
     /** Every module with a handler in this version. Adding a module = its package + one line here. */
     public static final Modules BUILT_IN = new Modules(List.of(
             new ModuleRegistration(StandardModules.TRIAGE, TriageHandler::new),
-            new ModuleRegistration(StandardModules.AUTO_MERGE, AutoMergeHandler::new)));
+            new ModuleRegistration(StandardModules.AUTO_MERGE, AutoMergeHandler::new),
+            new ModuleRegistration(StandardModules.NOTIFICATIONS, NotificationsHandler::new)));
 
     private final List<ModuleRegistration> registrations;
     private final ModuleCatalog catalog;

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.Objects;
 
 import dev.forgebus.common.config.ModuleId;
+import dev.forgebus.common.emit.EmittedEvents;
 import dev.forgebus.common.emit.Notification;
 import dev.forgebus.common.event.EventEnvelope;
 import dev.forgebus.forge.ForgeCallException;
@@ -36,11 +37,12 @@ public final class HandlerContext {
     /**
      * The item's repository settings (main config with its {@code .ops.yaml} over it), resolved on
      * the first call and the same snapshot for the rest of the item, so one item never acts on two
-     * versions of the file.
+     * versions of the file. For an item a module emitted (a notification) that is the repository it is
+     * about, on its own forge ({@link EmittedEvents#repositoryForge}), not the reserved emitter forge.
      */
     public synchronized RepoSettingsSource.Resolved settings() throws ForgeCallException, InterruptedException {
         if (resolved == null) {
-            resolved = services.settings().settings(item.forge(), item.owner(), item.repo());
+            resolved = services.settings().settings(EmittedEvents.repositoryForge(item), item.owner(), item.repo());
         }
         return resolved;
     }

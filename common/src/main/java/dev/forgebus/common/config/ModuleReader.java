@@ -28,7 +28,7 @@ import dev.forgebus.common.schedule.ScheduledJobs;
 public final class ModuleReader {
 
     static final List<String> RULE_KEYS = List.of("keywords", "labels");
-    private static final List<String> CHANNEL_KEYS = List.of("name", "type", "url", "events");
+    private static final List<String> CHANNEL_KEYS = List.of("name", "type", "url", "events", "secret");
     private static final int MAX_EVENT_TYPE_LENGTH = 100;
 
     private final ModuleCatalog catalog;
@@ -156,10 +156,16 @@ public final class ModuleReader {
                 c.problem("events", "event names are lower-case words such as release or mirror_drift, got '" + event + "'");
             }
         }
+        Optional<Secret> secret = c.secret("secret");
+        if (secret.isPresent() && type.isPresent() && type.get() != ChannelType.WEBHOOK) {
+            c.problem("secret", "only webhook channels are signed; a " + type.get().id()
+                    + " channel authenticates by its URL (the value is a secret and is not shown)");
+        }
         if (type.isEmpty() || url.isEmpty() || c.isSet("name") && name.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new NotificationChannel(name.orElse(type.get().id()), type.get(), url.get(), events));
+        return Optional.of(new NotificationChannel(name.orElse(type.get().id()), type.get(), url.get(), events,
+                secret.filter(s -> !s.reveal().isEmpty())));
     }
 
     /** A webhook URL is a credential: checked to be http(s), never shown. Empty means none. */

@@ -12,6 +12,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
 
 import dev.forgebus.common.event.DeliveryNames;
+import dev.forgebus.common.event.EventEnvelope;
 import dev.forgebus.common.event.Json;
 import dev.forgebus.common.kafka.RawRecordHeaders;
 import dev.forgebus.common.kafka.RecordKeys;
@@ -52,6 +53,22 @@ public final class EmittedEvents {
     private static final String HASHED = "emit-sha256:";
 
     private EmittedEvents() {
+    }
+
+    /** The kind of the notification emitted whenever a module dead-letters a work item (SPEC 7.9). */
+    public static final String DLQ_KIND = "dlq";
+
+    /**
+     * The forge of the repository {@code item} is about: for an emitted record the payload's
+     * {@code forge} (the record's own forge is the reserved {@value #FORGE_ID}, which no org is
+     * configured under), "" when the payload names none; for anything else the item's forge.
+     */
+    public static String repositoryForge(EventEnvelope item) {
+        if (!item.forge().equals(FORGE_ID)) {
+            return item.forge();
+        }
+        com.fasterxml.jackson.databind.JsonNode forge = item.payload() == null ? null : item.payload().get(FORGE);
+        return forge != null && forge.isTextual() ? forge.asText() : "";
     }
 
     /**

@@ -610,6 +610,8 @@ public final class ModuleWorker implements AutoCloseable {
                     LOG.warn("worker {}: dead-lettered as {} after {} attempt(s): {} (work item {}-{}@{}, key {})", module.id(),
                             module.id() + ":" + deadLetter.partition() + ":" + deadLetter.offset(), attempt, dead.failure().reason(),
                             record.topic(), record.partition(), record.offset(), keyOf(record));
+                    item.flatMap(i -> DeadLetterNotice.of(module, i, dead.failure(), attempt, deadLetter.partition(),
+                            deadLetter.offset())).ifPresent(notice -> emitNotice(notice, item.get()));
                     return new Completion.Finished(ticket);
                 }
             }
@@ -664,6 +666,25 @@ public final class ModuleWorker implements AutoCloseable {
             return Optional.ofNullable(EventEnvelope.fromJson(record.value()));
         } catch (RuntimeException e) {
             return Optional.empty();
+        }
+    }
+
+    /**
+     * Emits the {@code dlq} notification of a dead letter Kafka acknowledged. Best effort: the dead
+     * letter is the record of the failure; a notice that cannot be written is logged, not retried
+     * (redoing the item would write a second dead letter).
+     */
+    private void emitNotice(DeadLetterNotice notice, EventEnvelope item) {
+        if (services.emitter() == dev.forgebus.workers.Emitter.NONE) {
+            return;
+        }
+        try {
+            services.emitter().emit(module, item.deliveryId(), notice.forge(), notice.owner(), notice.repo(), notice.notification());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.warn("worker {}: the dlq notification of {} was not emitted: {}", module.id(), notice.notification().key(),
+                    e.getMessage());
         }
     }
 
