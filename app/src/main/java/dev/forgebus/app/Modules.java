@@ -22,6 +22,7 @@ import dev.forgebus.workers.notifications.NotificationsHandler;
 import dev.forgebus.workers.settings.OpsFileWatch;
 import dev.forgebus.workers.settings.RepoSettingsSource;
 import dev.forgebus.workers.automerge.AutoMergeHandler;
+import dev.forgebus.workers.dependencies.DependencyTriggersHandler;
 import dev.forgebus.workers.triage.TriageHandler;
 
 /**
@@ -36,7 +37,8 @@ public final class Modules {
     public static final Modules BUILT_IN = new Modules(List.of(
             new ModuleRegistration(StandardModules.TRIAGE, TriageHandler::new),
             new ModuleRegistration(StandardModules.AUTO_MERGE, AutoMergeHandler::new),
-            new ModuleRegistration(StandardModules.NOTIFICATIONS, NotificationsHandler::new)));
+            new ModuleRegistration(StandardModules.NOTIFICATIONS, NotificationsHandler::new),
+            new ModuleRegistration(StandardModules.DEPENDENCY_TRIGGERS, DependencyTriggersHandler::new)));
 
     private final List<ModuleRegistration> registrations;
     private final ModuleCatalog catalog;

@@ -18,7 +18,8 @@ import dev.forgebus.common.event.RouteDecision;
  * goes: a notification to the modules other modules' events start ({@code Start.Emitted}:
  * {@code notifications}) when the repository it is about has notifications
  * configured and enabled in the main config, else nowhere, with the reason; every other module is
- * listed "notification for notifications", so the trace says where it went. Pure, like
+ * listed "notification for notifications", so the trace says where it went. Work a module fanned
+ * out to itself goes back to that module alone ({@link #work}). Pure, like
  * {@link Router}. Only workers write forge {@value EmittedEvents#FORGE_ID}: the config loader
  * refuses a forge of that id, so no webhook reaches this class.
  */
@@ -32,6 +33,9 @@ final class EmittedRouting {
     }
 
     static List<RouteDecision> decide(ForgebusConfig config, EventEnvelope e) {
+        if (e.event().equals(EmittedEvents.WORK)) {
+            return work(config, e);
+        }
         List<ModuleDeclaration<?>> receivers = config.modules().all().stream()
                 .filter(m -> m.start() instanceof ModuleDeclaration.Start.Emitted<?>).toList();
         if (!e.event().equals(EmittedEvents.NOTIFICATION) || receivers.isEmpty()) {
@@ -49,7 +53,33 @@ final class EmittedRouting {
                 .toList();
     }
 
+    /**
+     * Work a module fanned out ({@link dev.forgebus.common.emit.WorkEvent}) goes back to the module
+     * that emitted it and to no other (a module may only fan out to itself), when that module is in
+     * the catalog and present and enabled for the repository the work belongs to. Every module's
+     * reason names the emitter and the key, so the trace reads "work for dependency-triggers
+     * (github:MyOrg/app)".
+     */
+    private static List<RouteDecision> work(ForgebusConfig config, EventEnvelope e) {
+        String module = text(e.payload(), EmittedEvents.MODULE);
+        String why = "work for " + module + " (" + text(e.payload(), EmittedEvents.KEY) + ")";
+        Optional<ModuleDeclaration<?>> emitter = config.modules().all().stream()
+                .filter(m -> m.id().id().equals(module)).findFirst();
+        if (emitter.isEmpty()) {
+            return config.modules().ids().stream()
+                    .map(m -> new RouteDecision(m.id(), false, why + ": no such module")).toList();
+        }
+        RepositorySettings settings = config.resolve(text(e.payload(), EmittedEvents.FORGE), e.owner(), e.repo());
+        return config.modules().all().stream()
+                .map(m -> m.equals(emitter.get()) ? receiver(m, settings, why) : new RouteDecision(m.id().id(), false, why))
+                .toList();
+    }
+
     private static RouteDecision receiver(ModuleDeclaration<?> module, RepositorySettings settings, EventEnvelope e) {
+        return receiver(module, settings, "notification (" + e.action() + ")");
+    }
+
+    private static RouteDecision receiver(ModuleDeclaration<?> module, RepositorySettings settings, String routedWhy) {
         String id = module.id().id();
         Optional<? extends ModuleBlock> block = settings.block(module);
         if (settings.org().isEmpty()) {
@@ -61,7 +91,7 @@ final class EmittedRouting {
         if (!block.get().enabled()) {
             return new RouteDecision(id, false, Router.MODULE_DISABLED);
         }
-        return new RouteDecision(id, true, "notification (" + e.action() + ")");
+        return new RouteDecision(id, true, routedWhy);
     }
 
     private static String text(JsonNode payload, String field) {

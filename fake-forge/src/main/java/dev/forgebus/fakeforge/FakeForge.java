@@ -65,6 +65,8 @@ public final class FakeForge implements AutoCloseable {
     private final List<Injection> failures = new ArrayList<>();
     private final List<Delay> delays = new ArrayList<>();
     private String requiredToken;
+    /** Token → a name shown in recordings instead of it (kept across {@link #reset()}: tokens are configuration). */
+    private final Map<String, String> tokenNames = new java.util.concurrent.ConcurrentHashMap<>();
     private int rateLimit;
     private int rateRemaining;
     private Instant rateResetAt;
@@ -391,6 +393,15 @@ public final class FakeForge implements AutoCloseable {
         }
     }
 
+    /**
+     * From now on, a request authenticated with {@code token} is recorded with
+     * {@code Authorization: <scheme> ***** (name)}: tests see which credential was used, recordings
+     * still never show a token.
+     */
+    public void nameToken(String token, String name) {
+        tokenNames.put(token, name);
+    }
+
     /** The next {@code times} requests answer {@code status} with the forge's error body for it. */
     public void failNext(int times, int status) {
         failNext(times, status, Map.of(), null);
@@ -659,12 +670,19 @@ public final class FakeForge implements AutoCloseable {
         for (String name : Collections.list(ctx.req().getHeaderNames())) {
             List<String> values = new ArrayList<>();
             for (String value : Collections.list(ctx.req().getHeaders(name))) {
-                values.add(name.equalsIgnoreCase("authorization") ? masked(value) : value);
+                values.add(name.equalsIgnoreCase("authorization") ? named(value) : value);
             }
             headers.put(name, values);
         }
         return new RecordedRequest(ctx.method().name(), ctx.path(), ctx.queryString(), headers, ctx.body(),
                 clock.instant());
+    }
+
+    /** {@link #masked}, followed by {@code (name)} when the credential is a {@link #nameToken named} token. */
+    private String named(String authorization) {
+        int space = authorization.indexOf(' ');
+        String name = space < 0 ? null : tokenNames.get(authorization.substring(space + 1));
+        return name == null ? masked(authorization) : masked(authorization) + " (" + name + ")";
     }
 
     /** {@code Bearer abc} → {@code Bearer *****}: the scheme stays visible, the credential does not. */

@@ -1,5 +1,7 @@
 package dev.forgebus.workers;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import dev.forgebus.common.config.ModuleId;
 import dev.forgebus.common.emit.Notification;
 import dev.forgebus.forge.ForgeCallException;
@@ -18,6 +20,18 @@ public interface Emitter {
      */
     void emit(ModuleId module, String sourceDeliveryId, String forge, String owner, String repo, Notification notification)
             throws ForgeCallException, InterruptedException;
+
+    /**
+     * Writes work {@code key} with {@code payload}, fanned out by {@code module} to itself while
+     * handling {@code sourceDeliveryId}, for repository {@code forge:owner/repo}; returns once Kafka
+     * acknowledged it ({@link dev.forgebus.common.emit.EmittedEvents#workRecord}).
+     *
+     * @throws ForgeCallException {@code TRANSIENT} (status 0) when Kafka did not acknowledge in time
+     */
+    default void fanOut(ModuleId module, String sourceDeliveryId, String forge, String owner, String repo, String key,
+                        ObjectNode payload) throws ForgeCallException, InterruptedException {
+        throw new IllegalStateException("this emitter cannot fan out work");
+    }
 
     /** For processes and tests without Kafka: emitting is a bug there. */
     Emitter NONE = (module, source, forge, owner, repo, notification) -> {

@@ -3,8 +3,12 @@ package dev.forgebus.workers;
 import java.time.Clock;
 import java.util.Objects;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import dev.forgebus.common.config.ModuleId;
 import dev.forgebus.common.emit.EmittedEvents;
+import dev.forgebus.common.emit.WorkEvent;
 import dev.forgebus.common.emit.Notification;
 import dev.forgebus.common.event.EventEnvelope;
 import dev.forgebus.forge.ForgeCallException;
@@ -75,6 +79,34 @@ public final class HandlerContext {
             throws ForgeCallException, InterruptedException {
         Objects.requireNonNull(notification, "notification");
         services.emitter().emit(module(), item.deliveryId(), forge, owner, repo, notification);
+    }
+
+    /**
+     * Fans out one unit of work to this module itself: {@code key} (the unit's name within the item,
+     * e.g. a downstream {@code github:MyOrg/app}; letters, digits and {@code . _ : @ + / -}, 150 at
+     * most) with {@code payload} (a JSON object of at most 4 KiB: the facts the unit needs). It comes
+     * back to this module's handler as its own work item, whose envelope is the emitted work event
+     * ({@link WorkEvent#of}), for the item's repository, so it fails, dead-letters and is replayed on
+     * its own. Same guarantee as {@link #emit(Notification)}: the same key fanned out again for the
+     * same item (crash before the commit, retry, replay) is dropped by dedup, so each key is one work
+     * item. Returns once Kafka acknowledged it.
+     *
+     * @throws IllegalArgumentException when the key or payload breaks its bounds
+     * @throws IllegalStateException    when the item is itself fanned-out work (work does not fan out
+     *                                  again), or the services are not bound to a module or have no emitter
+     * @throws ForgeCallException       {@code TRANSIENT} when Kafka did not acknowledge in time
+     */
+    public void fanOut(String key, ObjectNode payload) throws ForgeCallException, InterruptedException {
+        WorkEvent.checkKey(key);
+        WorkEvent.checkPayload(payload);
+        if (WorkEvent.isWork(item)) {
+            throw new IllegalStateException("fanned-out work does not fan out again");
+        }
+        services.emitter().fanOut(module(), item.deliveryId(), item.forge(), item.owner(), item.repo(), key, payload);
+    }
+
+        JsonNode forge = item.payload() == null ? null : item.payload().get(EmittedEvents.FORGE);
+        return forge != null && forge.isTextual() ? forge.asText() : item.forge();
     }
 
     /**

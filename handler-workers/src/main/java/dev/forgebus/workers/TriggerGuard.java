@@ -7,6 +7,7 @@ import dev.forgebus.common.config.ModuleBlock;
 import dev.forgebus.common.config.ModuleDeclaration;
 import dev.forgebus.common.config.ModuleId;
 import dev.forgebus.common.config.TriggerVerdict;
+import dev.forgebus.common.emit.WorkEvent;
 import dev.forgebus.forge.ForgeCallException;
 
 /**
@@ -43,7 +44,9 @@ public final class TriggerGuard implements ModuleHandler {
     private static <S extends ModuleBlock> Optional<String> miss(ModuleDeclaration<S> declaration, WorkItem item,
                                                                  HandlerContext context)
             throws ForgeCallException, InterruptedException {
-        if (!(declaration.start() instanceof ModuleDeclaration.Start.Webhooks<S> webhooks) || webhooks.lookup().isPresent()) {
+        if (!(declaration.start() instanceof ModuleDeclaration.Start.Webhooks<S> webhooks) || webhooks.lookup().isPresent()
+                || WorkEvent.isWork(item.envelope())) {
+            // Work the module fanned out to itself: its trigger fired for the item that fanned it out.
             return Optional.empty();
         }
         Optional<S> settings = context.settings().settings().block(declaration);

@@ -11,8 +11,12 @@ import java.util.Objects;
  * @param downstream repositories to dispatch to; written {@code Owner/repo} (same forge as the
  *                   org) or {@code forge:Owner/repo}
  * @param eventType  the {@code repository_dispatch} event type
+ * @param includeDrafts      whether a draft release dispatches (a draft is not public yet)
+ * @param includePrereleases whether a prerelease dispatches: a release marked prerelease, or with
+ *                           {@code on: tag_push} a tag whose version has a SemVer pre-release part
  */
-public record DependencyTriggerSettings(boolean enabled, UpstreamEvent on, List<RepoRef> downstream, String eventType) implements ModuleBlock {
+public record DependencyTriggerSettings(boolean enabled, UpstreamEvent on, List<RepoRef> downstream, String eventType,
+                                        boolean includeDrafts, boolean includePrereleases) implements ModuleBlock {
 
     public static final String DEFAULT_EVENT_TYPE = "upstream_release";
 

@@ -253,7 +253,8 @@ public final class ModuleReader {
             b.problem("event_type", "at most " + MAX_EVENT_TYPE_LENGTH + " characters (GitHub's limit)");
         }
         return new DependencyTriggerSettings(enabled,
-                b.choice("on", UpstreamEvent.RELEASE, UpstreamEvent.values(), UpstreamEvent::id), downstream, eventType);
+                b.choice("on", UpstreamEvent.RELEASE, UpstreamEvent.values(), UpstreamEvent::id), downstream, eventType,
+                b.bool("include_drafts", false), b.bool("include_prereleases", false));
     }
 
     private Optional<RepoRef> repoRef(NodeReader.Text text, String path, NodeReader reader) {

@@ -133,6 +133,8 @@ final class ModuleSettingsYaml {
             m.put("downstream", d.downstream().stream().map(RepoRef::toString).toList());
         }
         m.put("event_type", text(d.eventType()));
+        m.put("include_drafts", d.includeDrafts());
+        m.put("include_prereleases", d.includePrereleases());
         return m;
     }
 

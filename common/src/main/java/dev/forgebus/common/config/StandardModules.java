@@ -61,7 +61,7 @@ public final class StandardModules {
             ModuleId.DEPENDENCY_TRIGGERS,
             "dispatches downstream repositories when an upstream releases or pushes a tag (SPEC 7.4)",
             new ModuleDeclaration.Block<>(DependencyTriggerSettings.class, ORG_AND_REPOSITORY,
-                    List.of("enabled", "on", "downstream", "event_type"),
+                    List.of("enabled", "on", "downstream", "event_type", "include_drafts", "include_prereleases"),
                     (b, r) -> Optional.of(r.dependencyTriggers(b)), ModuleSettingsYaml::dependencyTriggers),
             new ModuleDeclaration.Start.Webhooks<>(StandardModules::dependencyTrigger));
 

@@ -39,6 +39,8 @@ public final class EmittedEvents {
     public static final String FORGE_ID = "forgebus";
     /** The event of an emitted notification. */
     public static final String NOTIFICATION = "notification";
+    /** The event of work a module fanned out to itself ({@link WorkEvent}). */
+    public static final String WORK = "work";
 
     public static final String FORGE = "forge";
     public static final String MODULE = "module";
@@ -48,6 +50,7 @@ public final class EmittedEvents {
     public static final String TITLE = "title";
     public static final String TEXT = "text";
     public static final String LINK = "link";
+    public static final String PAYLOAD = "payload";
 
     private static final String PLAIN = "emit:";
     private static final String HASHED = "emit-sha256:";
@@ -123,5 +126,48 @@ public final class EmittedEvents {
         Headers headers = new RawRecordHeaders.Values(FORGE_ID, FORGE_ID, id, NOTIFICATION, notification.kind(), owner, repo, "",
                 now, "application/json").toHeaders(topics);
         return new ProducerRecord<>(topics.raw(), null, RecordKeys.of(FORGE_ID, owner, repo), Json.write(value), headers);
+    }
+
+    /**
+     * The raw record of {@code work}: a unit of work {@code module} fans out to itself while handling
+     * delivery {@code sourceDeliveryId} of repository {@code forge:owner/repo} (the repository whose
+     * settings route it back to {@code module}). Headers as for a notification, with event
+     * {@value #WORK} and action ""; value {@code {"forge", "module", "source_delivery_id", "key",
+     * "payload"}}; delivery id {@link #deliveryId} of the key with each '/' written '=' (delivery ids
+     * allow no '/'; work keys allow no '='), so the same key fanned out again for the same item is
+     * dropped by dedup.
+     *
+     * @throws IllegalArgumentException when a name breaks the delivery rules, or the key or payload
+     *                                  breaks {@link WorkEvent}'s
+     */
+    public static ProducerRecord<String, byte[]> workRecord(TopicNames topics, String module, String sourceDeliveryId,
+                                                            String forge, String owner, String repo, String key,
+                                                            com.fasterxml.jackson.databind.node.ObjectNode payload, Instant now) {
+        new dev.forgebus.common.config.ModuleId(module, module.replace('-', '_')); // throws for what is not a module id
+        if (!DeliveryNames.isDeliveryId(sourceDeliveryId)) {
+            throw new IllegalArgumentException("not a delivery id: " + sourceDeliveryId);
+        }
+        if (!DeliveryNames.isOwner(forge)) {
+            throw new IllegalArgumentException("not a forge id: " + forge);
+        }
+        if (!DeliveryNames.isOwner(owner) || !DeliveryNames.isRepo(repo)) {
+            throw new IllegalArgumentException("work belongs to a repository, not: " + owner + "/" + repo);
+        }
+        WorkEvent work = new WorkEvent(forge, module, sourceDeliveryId, key, payload);
+        Map<String, Object> value = new LinkedHashMap<>();
+        value.put(FORGE, forge);
+        value.put(MODULE, module);
+        value.put(SOURCE_DELIVERY_ID, sourceDeliveryId);
+        value.put(KEY, work.key());
+        value.put(PAYLOAD, work.payload());
+        String id = workDeliveryId(module, sourceDeliveryId, key);
+        Headers headers = new RawRecordHeaders.Values(FORGE_ID, FORGE_ID, id, WORK, "", owner, repo, "",
+                now, "application/json").toHeaders(topics);
+        return new ProducerRecord<>(topics.raw(), null, RecordKeys.of(FORGE_ID, owner, repo), Json.write(value), headers);
+    }
+
+    /** The delivery id of work {@code key} fanned out by {@code module} for {@code sourceDeliveryId}. */
+    public static String workDeliveryId(String module, String sourceDeliveryId, String key) {
+        return deliveryId(module, sourceDeliveryId, WorkEvent.idKey(key));
     }
 }

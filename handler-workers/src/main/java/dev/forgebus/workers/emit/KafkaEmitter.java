@@ -14,6 +14,8 @@ import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import dev.forgebus.common.config.ModuleId;
 import dev.forgebus.common.emit.EmittedEvents;
 import dev.forgebus.common.emit.Notification;
@@ -57,7 +59,17 @@ public final class KafkaEmitter implements Emitter, AutoCloseable {
             throws ForgeCallException, InterruptedException {
         ProducerRecord<String, byte[]> record = EmittedEvents.notificationRecord(topics, module.id(), sourceDeliveryId, forge, owner,
                 repo, notification, clock.instant());
-        String id = EmittedEvents.deliveryId(module.id(), sourceDeliveryId, notification.key());
+        send(record, EmittedEvents.deliveryId(module.id(), sourceDeliveryId, notification.key()));
+    }
+
+    @Override
+    public void fanOut(ModuleId module, String sourceDeliveryId, String forge, String owner, String repo, String key,
+                       ObjectNode payload) throws ForgeCallException, InterruptedException {
+        send(EmittedEvents.workRecord(topics, module.id(), sourceDeliveryId, forge, owner, repo, key, payload, clock.instant()),
+                EmittedEvents.workDeliveryId(module.id(), sourceDeliveryId, key));
+    }
+
+    private void send(ProducerRecord<String, byte[]> record, String id) throws ForgeCallException, InterruptedException {
         try {
             producer.send(record).get(ackTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
