@@ -105,10 +105,6 @@ public final class HandlerContext {
         services.emitter().fanOut(module(), item.deliveryId(), item.forge(), item.owner(), item.repo(), key, payload);
     }
 
-        JsonNode forge = item.payload() == null ? null : item.payload().get(EmittedEvents.FORGE);
-        return forge != null && forge.isTextual() ? forge.asText() : item.forge();
-    }
-
     /**
      * The module's durable progress store, shared by every worker instance of the module and kept
      * across restarts (a long sweep's cursor).
