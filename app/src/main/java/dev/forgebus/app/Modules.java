@@ -20,6 +20,7 @@ import dev.forgebus.workers.ModuleRegistration;
 import dev.forgebus.workers.TriggerGuard;
 import dev.forgebus.workers.settings.OpsFileWatch;
 import dev.forgebus.workers.settings.RepoSettingsSource;
+import dev.forgebus.workers.release.ReleaseHandler;
 import dev.forgebus.workers.triage.TriageHandler;
 
 /**
@@ -32,7 +33,8 @@ public final class Modules {
 
     /** Every module with a handler in this version. Adding a module = its package + one line here. */
     public static final Modules BUILT_IN = new Modules(List.of(
-            new ModuleRegistration(StandardModules.TRIAGE, TriageHandler::new)));
+            new ModuleRegistration(StandardModules.TRIAGE, TriageHandler::new),
+            new ModuleRegistration(StandardModules.RELEASE, ReleaseHandler::new)));
 
     private final List<ModuleRegistration> registrations;
     private final ModuleCatalog catalog;
