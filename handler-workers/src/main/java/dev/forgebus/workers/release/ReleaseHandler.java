@@ -117,7 +117,7 @@ public final class ReleaseHandler implements ModuleHandler {
             LOG.info("release {} {} ({}): empty body filled", repo, tag, item.deliveryId());
             return join("release of " + tag + " had an empty body; filled", notes.note());
         }
-        boolean prerelease = SemVer.parse(tag).or(() -> SemVer.find(tag)).map(SemVer::isPreRelease).orElse(false);
+        boolean prerelease = SemVer.inTag(tag).map(SemVer::isPreRelease).orElse(false);
         ForgeRelease created;
         try {
             created = forge.createRelease(repo, new ReleaseDraft(tag, target, tag, notes.body(), settings.draft(), prerelease));
@@ -154,7 +154,7 @@ public final class ReleaseHandler implements ModuleHandler {
         if (changelog.flatMap(c -> c.section(tag)).isPresent()) {
             return Changelog.withoutV(tag);
         }
-        return SemVer.parse(tag).or(() -> SemVer.find(tag)).map(SemVer::text).orElse(Changelog.withoutV(tag));
+        return SemVer.inTag(tag).map(SemVer::text).orElse(Changelog.withoutV(tag));
     }
 
     /** The tag of {@code version} under {@code pattern}: as written when it matches, else with a leading v when that does. */

@@ -17,6 +17,8 @@ public record SemVer(String text, String preRelease) {
     private static final String PRE = "(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?";
     private static final String BUILD = "(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?";
     private static final Pattern WHOLE = Pattern.compile("[vV]?(" + CORE + PRE + BUILD + ")");
+    /** At the end of a monorepo or path tag: {@code lib-1.2.0}, {@code pkg@2.0.0-rc.1}, {@code release/1.2.0}. */
+    private static final Pattern TAG_SUFFIX = Pattern.compile("(?:^|[-/_@])[vV]?(" + CORE + PRE + BUILD + ")$");
     /** In free text (a pull request title): not glued to a word or another number. */
     private static final Pattern IN_TEXT = Pattern.compile("(?<![\\w.+-])[vV]?(" + CORE + PRE + BUILD + ")(?![\\w.+-]*\\w)");
 
@@ -29,6 +31,12 @@ public record SemVer(String text, String preRelease) {
     /** The first SemVer standing as its own word in {@code text} ("Release 1.4.0", "bump to v2.0.0-rc.1"). */
     public static Optional<SemVer> find(String text) {
         Matcher m = IN_TEXT.matcher(text);
+        return m.find() ? Optional.of(of(m)) : Optional.empty();
+    }
+
+    /** The SemVer a tag names: the whole tag ({@code v1.2.0}) or its last part ({@code lib-1.2.0}). */
+    public static Optional<SemVer> inTag(String tag) {
+        Matcher m = TAG_SUFFIX.matcher(tag);
         return m.find() ? Optional.of(of(m)) : Optional.empty();
     }
 
