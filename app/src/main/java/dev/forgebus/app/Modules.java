@@ -66,6 +66,11 @@ public final class Modules {
         return new Modules(all);
     }
 
+    /** These modules less {@code id}: for a process whose work for {@code id} is done elsewhere (a test's own worker). */
+    public Modules without(ModuleId id) {
+        return new Modules(registrations.stream().filter(r -> !r.declaration().id().equals(id)).toList());
+    }
+
     /** What the config is read with: the standard modules and any other registered one. */
     public ModuleCatalog catalog() {
         return catalog;
