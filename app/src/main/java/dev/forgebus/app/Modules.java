@@ -23,6 +23,7 @@ import dev.forgebus.workers.settings.OpsFileWatch;
 import dev.forgebus.workers.settings.RepoSettingsSource;
 import dev.forgebus.workers.automerge.AutoMergeHandler;
 import dev.forgebus.workers.dependencies.DependencyTriggersHandler;
+import dev.forgebus.workers.release.ReleaseHandler;
 import dev.forgebus.workers.triage.TriageHandler;
 
 /**
@@ -38,7 +39,8 @@ public final class Modules {
             new ModuleRegistration(StandardModules.TRIAGE, TriageHandler::new),
             new ModuleRegistration(StandardModules.AUTO_MERGE, AutoMergeHandler::new),
             new ModuleRegistration(StandardModules.NOTIFICATIONS, NotificationsHandler::new),
-            new ModuleRegistration(StandardModules.DEPENDENCY_TRIGGERS, DependencyTriggersHandler::new)));
+            new ModuleRegistration(StandardModules.DEPENDENCY_TRIGGERS, DependencyTriggersHandler::new),
+            new ModuleRegistration(StandardModules.RELEASE, ReleaseHandler::new)));
 
     private final List<ModuleRegistration> registrations;
     private final ModuleCatalog catalog;
@@ -68,6 +70,11 @@ public final class Modules {
         List<ModuleRegistration> all = new ArrayList<>(registrations);
         all.addAll(List.of(more));
         return new Modules(all);
+    }
+
+    /** These modules less {@code id}: for a process whose work for {@code id} is done elsewhere (a test's own worker). */
+    public Modules without(ModuleId id) {
+        return new Modules(registrations.stream().filter(r -> !r.declaration().id().equals(id)).toList());
     }
 
     /** What the config is read with: the standard modules and any other registered one. */

@@ -86,6 +86,14 @@ final class Deliveries {
                 .formatted(ref, deleted ? "0".repeat(40) : "2".repeat(40), deleted, repo, owner, owner));
     }
 
+    /** A {@code create} event as GitHub and Gitea send it: the short ref name and its type. */
+    static byte[] create(String refType, String ref, String owner, String repo) {
+        return json("""
+                {"ref":"%s","ref_type":"%s","master_branch":"main",
+                 "repository":{"name":"%s","owner":{"login":"%s","username":"%s"}},"sender":{"login":"octocat"}}"""
+                .formatted(ref, refType, repo, owner, owner));
+    }
+
     static byte[] release(String action, String owner, String repo) {
         return json("""
                 {"action":"%s","release":{"tag_name":"v1.2.0"},

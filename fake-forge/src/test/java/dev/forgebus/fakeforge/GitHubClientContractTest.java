@@ -211,12 +211,28 @@ class GitHubClientContractTest extends ForgeClientContractTest {
     }
 
     @Test
-    void finds_a_draft_release_in_the_release_list_since_the_tag_route_hides_drafts() throws Exception {
+    void finds_a_draft_release_in_one_call_from_the_first_page_of_the_release_list() throws Exception {
         forge.createRelease("MyOrg", "app", "v2.0.0", "v2.0.0", true);
 
         assertThat(client.releaseByTag(REPO, "v2.0.0")).hasValueSatisfying(r -> assertThat(r.draft()).isTrue());
         assertThat(forge.requests()).extracting(r -> r.method() + " " + r.path()).containsExactly(
-                "GET /repos/MyOrg/app/releases/tags/v2.0.0", "GET /repos/MyOrg/app/releases");
+                "GET /repos/MyOrg/app/releases");
+    }
+
+    @Test
+    void a_tag_released_before_the_first_page_of_releases_is_found_by_the_tag_route() throws Exception {
+        // Given three releases and a server answering pages of two, the oldest is on page 2
+        forge.createRelease("MyOrg", "app", "v1.0.0", "v1.0.0", false);
+        forge.createRelease("MyOrg", "app", "v1.1.0", "v1.1.0", false);
+        forge.createRelease("MyOrg", "app", "v1.2.0", "v1.2.0", false);
+        forge.maxPageSize(2);
+
+        // Then it is found, and a tag nobody released costs the same two calls
+        assertThat(client.releaseByTag(REPO, "v1.0.0")).hasValueSatisfying(r -> assertThat(r.tag()).isEqualTo("v1.0.0"));
+        assertThat(client.releaseByTag(REPO, "v9.0.0")).isEmpty();
+        assertThat(forge.requests()).extracting(r -> r.method() + " " + r.path()).containsExactly(
+                "GET /repos/MyOrg/app/releases", "GET /repos/MyOrg/app/releases/tags/v1.0.0",
+                "GET /repos/MyOrg/app/releases", "GET /repos/MyOrg/app/releases/tags/v9.0.0");
     }
 
     @Test

@@ -159,23 +159,26 @@ public final class GitHubClient implements ForgeClient {
     // ---- releases ----
 
     /**
-     * {@code GET /repos/{owner}/{repo}/releases/tags/{tag}}; that route hides drafts, so on 404
-     * the first page of {@code GET /repos/{owner}/{repo}/releases} (newest first) is searched for a
-     * draft of that tag.
+     * The first page of {@code GET /repos/{owner}/{repo}/releases} (newest first, drafts included)
+     * holds the tag's release, draft or not, in one call; only when that page is full is
+     * {@code GET /repos/{owner}/{repo}/releases/tags/{tag}} asked for an older published one (that
+     * route hides drafts). A new tag in a repository whose releases fit one page (no {@code Link}
+     * {@code rel="next"}): one call.
      */
     @Override
     public Optional<ForgeRelease> releaseByTag(RepoRef repo, String tag) throws ForgeCallException, InterruptedException {
-        Optional<ForgeHttp.Answer> published = ForgePaging.unlessAbsent(
-                () -> http.get(repoPath(repo) + "/releases/tags/" + ForgeHttp.segment(tag)));
-        if (published.isPresent()) {
-            return Optional.of(ForgeShapes.release(published.get().body()));
-        }
-        for (JsonNode release : http.get(repoPath(repo) + "/releases?per_page=" + PAGE_SIZE).body()) {
-            if (release.path("draft").asBoolean() && tag.equals(release.path("tag_name").asText())) {
+        ForgeHttp.Answer newest = http.get(repoPath(repo) + "/releases?per_page=" + PAGE_SIZE);
+        for (JsonNode release : newest.body()) {
+            if (tag.equals(release.path("tag_name").asText())) {
                 return Optional.of(ForgeShapes.release(release));
             }
         }
-        return Optional.empty();
+        boolean morePages = newest.headers().allValues("Link").stream().anyMatch(link -> link.contains("rel=\"next\""));
+        if (!morePages) {
+            return Optional.empty();
+        }
+        return ForgePaging.unlessAbsent(() -> http.get(repoPath(repo) + "/releases/tags/" + ForgeHttp.segment(tag)))
+                .map(answer -> ForgeShapes.release(answer.body()));
     }
 
     /** {@code POST /repos/{owner}/{repo}/releases}. */

@@ -19,9 +19,12 @@ import dev.forgebus.common.schedule.ScheduledJobs;
  * forge's current state (tag pattern, labels, check results): a handler that finds nothing to do
  * is cheap, and a trigger that guessed from a stale payload would hide work.
  *
- * <p>A tag's {@code create} event is NOT a trigger: GitHub and Gitea send it as well as the tag's
- * push, and two triggers per tag would release-check twice and, worse, dispatch twice downstream
- * ({@code repository_dispatch} cannot be made idempotent by the handler).
+ * <p>A tag's {@code create} event is NOT a dependency trigger: GitHub and Gitea send it as well as
+ * the tag's push, and two triggers per tag would dispatch twice downstream ({@code repository_dispatch}
+ * cannot be made idempotent by the handler). It IS a release trigger: GitHub sends no push event
+ * when more than three tags are pushed at once, so {@code create} is then the only sign of a tag;
+ * the release handler looks the release up before creating it (and reads the forge's "already
+ * exists" as done), so a tag's push and its create make one release.
  */
 public final class StandardModules {
     private static final ModuleDeclaration.Scope ORG_AND_REPOSITORY = ModuleDeclaration.Scope.ORG_AND_REPOSITORY;
@@ -75,7 +78,7 @@ public final class StandardModules {
                     List.of("enabled", "trigger", "tag_pattern", "changelog_path", "draft", "release_label"),
                     (b, r) -> Optional.of(r.release(b)), ModuleSettingsYaml::release),
             new ModuleDeclaration.Start.Webhooks<>((s, e) -> TriggerVerdict.of(
-                    s.trigger().onTagPush() && WebhookEvents.isTagPush(e)
+                    s.trigger().onTagPush() && (WebhookEvents.isTagPush(e) || WebhookEvents.isTagCreate(e))
                             || s.trigger().onMergeLabel() && WebhookEvents.isMergedPullRequest(e))));
 
     public static final ModuleDeclaration<AutoMergeSettings> AUTO_MERGE = ModuleDeclaration.withBlock(ModuleId.AUTO_MERGE,

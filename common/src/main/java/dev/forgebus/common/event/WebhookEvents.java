@@ -34,6 +34,11 @@ public final class WebhookEvents {
                 && !text(e.payload(), "after").matches("0{40}|0{64}");
     }
 
+    /** A tag's {@code create} event: {@code ref_type: tag} (GitHub, Gitea and Forgejo alike). */
+    public static boolean isTagCreate(EventEnvelope e) {
+        return e.event().equals("create") && text(e.payload(), "ref_type").equals("tag");
+    }
+
     public static boolean isMergedPullRequest(EventEnvelope e) {
         return e.event().equals("pull_request") && action(e).equals("closed")
                 && field(e.payload(), "pull_request").path("merged").asBoolean(false);
