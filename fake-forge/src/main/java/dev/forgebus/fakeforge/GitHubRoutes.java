@@ -181,20 +181,26 @@ final class GitHubRoutes {
     private Reply getContent(RecordedRequest request, Matcher m) {
         String path = ForgeApi.decode(m.group(3));
         String ref = ForgeApi.queryParameters(request.query()).get("ref");
+        boolean raw = request.header("Accept").filter(a -> a.contains("application/vnd.github.raw")).isPresent();
         return state.file(owner(m), repo(m), ref, path)
-                .map(file -> Reply.json(200, fileJson(file)))
+                .map(file -> raw ? new Reply(200, Map.of(), new String(file.bytes(), java.nio.charset.StandardCharsets.UTF_8))
+                        : Reply.json(200, fileJson(file)))
                 .orElseGet(this::notFound);
     }
+
+    /** Like GitHub: files over 1 MB come without their content in JSON; the raw media type has them. */
+    static final int MAX_JSON_CONTENT_BYTES = 1024 * 1024;
 
     /** GitHub wraps base64 content at 60 characters per line. */
     static Map<String, Object> fileJson(ForgeState.StoredFile file) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("type", "file");
-        json.put("encoding", "base64");
+        boolean large = file.bytes().length > MAX_JSON_CONTENT_BYTES;
+        json.put("encoding", large ? "none" : "base64");
         json.put("size", file.bytes().length);
         json.put("name", file.path().substring(file.path().lastIndexOf('/') + 1));
         json.put("path", file.path());
-        json.put("content", Base64.getMimeEncoder(60, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+        json.put("content", large ? "" : Base64.getMimeEncoder(60, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
                 .encodeToString(file.bytes()) + "\n");
         json.put("sha", file.sha());
         return json;

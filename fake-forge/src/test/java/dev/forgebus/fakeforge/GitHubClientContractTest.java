@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.net.URI;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -20,6 +21,7 @@ import dev.forgebus.forge.ForgeCallException;
 import dev.forgebus.forge.ForgeClient;
 import dev.forgebus.forge.ForgeCredential;
 import dev.forgebus.forge.ForgeTransport;
+import dev.forgebus.forge.FileContent;
 import dev.forgebus.forge.GitHubClient;
 import dev.forgebus.forge.MergeOutcome;
 import dev.forgebus.forge.MirrorSync;
@@ -52,6 +54,28 @@ class GitHubClientContractTest extends ForgeClientContractTest {
         assertThat(request.header("Accept")).contains("application/vnd.github+json");
         assertThat(request.header("X-GitHub-Api-Version")).contains("2022-11-28");
         assertThat(request.query()).isEqualTo("per_page=100");
+    }
+
+    @Test
+    void a_file_over_one_megabyte_is_read_again_with_the_raw_media_type_and_one_over_ten_mebibytes_comes_back_cut()
+            throws Exception {
+        // Given files GitHub's contents API answers without content (encoding: none)
+        String big = "## [1.0.0]\n" + "x".repeat(2 * 1024 * 1024) + "\n";
+        forge.putFile("MyOrg", "app", "v1", "CHANGELOG.md", big);
+        forge.putFile("MyOrg", "app", "v1", "HUGE.md", "y".repeat(GitHubClient.MAX_RAW_FILE_BYTES + 10));
+
+        // When
+        FileContent whole = client.fileContent(REPO, "CHANGELOG.md", Optional.of("v1")).orElseThrow();
+        FileContent cut = client.fileContent(REPO, "HUGE.md", Optional.of("v1")).orElseThrow();
+
+        // Then the first has every byte, the second the first 10 MiB and says it was cut
+        assertThat(whole.text()).isEqualTo(big);
+        assertThat(whole.cut()).isFalse();
+        assertThat(cut.bytes()).hasSize(GitHubClient.MAX_RAW_FILE_BYTES);
+        assertThat(cut.cut()).isTrue();
+        assertThat(forge.requests()).filteredOn(r -> r.path().endsWith("/contents/CHANGELOG.md"))
+                .extracting(r -> r.header("Accept").orElse(""))
+                .containsExactly("application/vnd.github+json", "application/vnd.github.raw");
     }
 
     @Test

@@ -143,6 +143,53 @@ final class ForgeHttp {
         return new Answer(response.statusCode(), response.headers(), json(route, response.statusCode(), response.body()));
     }
 
+    /** A raw (not JSON) answer: at most the bytes asked for, and whether there were more. */
+    record RawAnswer(int status, byte[] bytes, boolean cut) {
+    }
+
+    /**
+     * A GET whose answer is not JSON (GitHub's raw media type), read to at most {@code maxBytes}:
+     * a forge cannot make us hold more than that in memory. Failures, the gate and the token are
+     * handled as in {@link #send}; no ETag caching (these are large and rare).
+     */
+    RawAnswer getRaw(String pathAndQuery, String accept, int maxBytes) throws ForgeCallException, InterruptedException {
+        URI uri = resolve(pathAndQuery);
+        String route = "GET " + uri.getRawPath();
+        Optional<Secret> token = credential.tokens().current();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(transport.requestTimeout())
+                .setHeader("User-Agent", USER_AGENT);
+        headers.forEach(builder::setHeader);
+        builder.setHeader("Accept", accept);
+        token.ifPresent(t -> builder.setHeader("Authorization", authScheme + " " + t.reveal()));
+        gate.acquire(credential.id(), CallGate.CallKind.READ);
+        boolean observed = false;
+        try {
+            HttpResponse<java.io.InputStream> response = transport.client().send(builder.GET().build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            byte[] bytes;
+            try (java.io.InputStream in = response.body()) {
+                bytes = in.readNBytes(maxBytes + 1);
+            }
+            Instant now = transport.clock().instant();
+            String message = new String(bytes, 0, Math.min(bytes.length, 4096), StandardCharsets.UTF_8);
+            Optional<ForgeCallException> failure = ForgeResponses.failure(route, response.statusCode(), response.headers(),
+                    scrub(ForgeResponses.forgeMessage(message), token), now);
+            observed = true;
+            gate.observe(credential.id(), ForgeResponses.observation(response.headers(), failure, now));
+            if (failure.isPresent()) {
+                throw failure.get();
+            }
+            boolean cut = bytes.length > maxBytes;
+            return new RawAnswer(response.statusCode(), cut ? java.util.Arrays.copyOf(bytes, maxBytes) : bytes, cut);
+        } catch (IOException e) {
+            throw ForgeResponses.noAnswer(route, e);
+        } finally {
+            if (!observed) {
+                gate.observe(credential.id(), ForgeResponses.NOTHING_OBSERVED);
+            }
+        }
+    }
+
     private static boolean isRead(String method) {
         return method.equals("GET") || method.equals("HEAD");
     }

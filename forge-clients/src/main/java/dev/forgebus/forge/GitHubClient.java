@@ -131,10 +131,17 @@ public final class GitHubClient implements ForgeClient {
 
     // ---- contents ----
 
+    /** GitHub's media type for a file's bytes as they are. */
+    static final String RAW_MEDIA_TYPE = "application/vnd.github.raw";
+    /** The most of a large file read into memory (10 MiB); the rest is not read. */
+    public static final int MAX_RAW_FILE_BYTES = 10 * 1024 * 1024;
+
     /**
      * {@code GET /repos/{owner}/{repo}/contents/{path}?ref=}; 404 (no such file or ref) and a
      * directory answer empty. GitHub leaves {@code content} out for files over 1 MB
-     * ({@code encoding: none}): that is a failure, since an empty answer would read as "no file".
+     * ({@code encoding: none}): those are read again with the raw media type
+     * ({@code application/vnd.github.raw}), at most {@link #MAX_RAW_FILE_BYTES}; a longer file comes
+     * back cut ({@link FileContent#cut()}), so callers that read a prefix (a changelog) still can.
      */
     @Override
     public Optional<FileContent> fileContent(RepoRef repo, String path, Optional<String> ref)
@@ -146,6 +153,11 @@ public final class GitHubClient implements ForgeClient {
             return Optional.empty();
         }
         JsonNode file = answer.get().body();
+        if ("none".equals(file.path("encoding").asText()) && file.path("size").asLong() > 0) {
+            ForgeHttp.RawAnswer raw = http.getRaw(route, RAW_MEDIA_TYPE, MAX_RAW_FILE_BYTES);
+            return Optional.of(new FileContent(ForgePaging.text(file.path("path")), ForgePaging.text(file.path("sha")),
+                    raw.bytes(), raw.cut()));
+        }
         if (!"base64".equals(file.path("encoding").asText())) {
             throw ForgeCallException.permanent(answer.get().status(), "GET " + http.resolve(route).getRawPath()
                     + ": content not included (encoding " + file.path("encoding").asText() + ", size "
