@@ -6,6 +6,7 @@ import java.util.Objects;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.forgebus.common.config.ForgebusConfig;
 import dev.forgebus.common.config.ModuleId;
 import dev.forgebus.common.emit.EmittedEvents;
 import dev.forgebus.common.emit.WorkEvent;
@@ -49,6 +50,15 @@ public final class HandlerContext {
             resolved = services.settings().settings(EmittedEvents.repositoryForge(item), item.owner(), item.repo());
         }
         return resolved;
+    }
+
+    /**
+     * The main config in force for this item, without any {@code .ops.yaml}: for a module whose
+     * settings are not the item's own repository's (mirror verification looks them up across forges,
+     * {@code StandardModules.mirrorSettings}, as the router does).
+     */
+    public ForgebusConfig config() {
+        return services.settings().config();
     }
 
     /** The runtime's clock ({@code WorkerSettings.clock()}): what "now" is for due times and stamps. */
