@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forgebus.common.config.ModuleId;
 import dev.forgebus.common.emit.EmittedEvents;
 import dev.forgebus.common.emit.WorkEvent;
+import dev.forgebus.common.config.ForgebusConfig;
 import dev.forgebus.common.emit.Notification;
 import dev.forgebus.common.event.EventEnvelope;
 import dev.forgebus.forge.ForgeCallException;
@@ -49,6 +50,14 @@ public final class HandlerContext {
             resolved = services.settings().settings(EmittedEvents.repositoryForge(item), item.owner(), item.repo());
         }
         return resolved;
+    }
+
+    /**
+     * The main config in force now, for modules configured in a top-level section rather than per
+     * repository ({@code health_monitor}, {@code cron_dispatch}), whose ticks name no repository.
+     */
+    public ForgebusConfig config() {
+        return services.settings().config();
     }
 
     /** The runtime's clock ({@code WorkerSettings.clock()}): what "now" is for due times and stamps. */
