@@ -24,6 +24,7 @@ import dev.forgebus.workers.settings.RepoSettingsSource;
 import dev.forgebus.workers.automerge.AutoMergeHandler;
 import dev.forgebus.workers.dependencies.DependencyTriggersHandler;
 import dev.forgebus.workers.mirror.MirrorHandler;
+import dev.forgebus.workers.health.HealthMonitorHandler;
 import dev.forgebus.workers.release.ReleaseHandler;
 import dev.forgebus.workers.triage.TriageHandler;
 
@@ -42,7 +43,8 @@ public final class Modules {
             new ModuleRegistration(StandardModules.NOTIFICATIONS, NotificationsHandler::new),
             new ModuleRegistration(StandardModules.DEPENDENCY_TRIGGERS, DependencyTriggersHandler::new),
             new ModuleRegistration(StandardModules.RELEASE, ReleaseHandler::new),
-            new ModuleRegistration(StandardModules.MIRROR, MirrorHandler::new)));
+            new ModuleRegistration(StandardModules.MIRROR, MirrorHandler::new),
+            new ModuleRegistration(StandardModules.HEALTH_MONITOR, HealthMonitorHandler::new)));
 
     private final List<ModuleRegistration> registrations;
     private final ModuleCatalog catalog;

@@ -10,6 +10,7 @@ import dev.forgebus.common.config.ForgebusConfig;
 import dev.forgebus.common.config.ModuleId;
 import dev.forgebus.common.emit.EmittedEvents;
 import dev.forgebus.common.emit.WorkEvent;
+import dev.forgebus.common.config.ForgebusConfig;
 import dev.forgebus.common.emit.Notification;
 import dev.forgebus.common.event.EventEnvelope;
 import dev.forgebus.forge.ForgeCallException;
@@ -53,9 +54,10 @@ public final class HandlerContext {
     }
 
     /**
-     * The main config in force for this item, without any {@code .ops.yaml}: for a module whose
-     * settings are not the item's own repository's (mirror verification looks them up across forges,
-     * {@code StandardModules.mirrorSettings}, as the router does).
+     * The main config in force now, without any {@code .ops.yaml}: for modules whose settings are
+     * not the item's own repository's (mirror verification looks them up across forges,
+     * {@code StandardModules.mirrorSettings}, as the router does) and for modules configured in a
+     * top-level section ({@code health_monitor}, {@code cron_dispatch}), whose ticks name no repository.
      */
     public ForgebusConfig config() {
         return services.settings().config();

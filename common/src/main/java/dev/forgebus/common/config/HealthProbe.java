@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * An HTTP health probe (SPEC 7.11). Only state changes reach the sinks, not every probe.
@@ -14,13 +15,21 @@ import java.util.Objects;
  * @param expectStatus the status that means "up"; anything else, or no answer, is "down"
  * @param timeout      how long one probe may take
  * @param sinks        where state changes go
+ * @param expectBodyContains text the response body must contain to be "up" (within the bytes read), if set
+ * @param failuresBeforeDown consecutive failed probes before the target counts as down, so one blip does not page
  */
 public record HealthProbe(String name, URI url, Duration every, int expectStatus, Duration timeout,
-                          List<ProbeSink> sinks) {
+                          List<ProbeSink> sinks, Optional<String> expectBodyContains, int failuresBeforeDown) {
 
     public static final Duration DEFAULT_EVERY = Duration.ofMinutes(1);
     public static final int DEFAULT_EXPECT_STATUS = 200;
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+    public static final int DEFAULT_FAILURES_BEFORE_DOWN = 2;
+
+    /** A probe checking the status only, down after {@value #DEFAULT_FAILURES_BEFORE_DOWN} failures. */
+    public HealthProbe(String name, URI url, Duration every, int expectStatus, Duration timeout, List<ProbeSink> sinks) {
+        this(name, url, every, expectStatus, timeout, sinks, Optional.empty(), DEFAULT_FAILURES_BEFORE_DOWN);
+    }
 
     public HealthProbe {
         Objects.requireNonNull(name, "name");
@@ -28,5 +37,9 @@ public record HealthProbe(String name, URI url, Duration every, int expectStatus
         Objects.requireNonNull(every, "every");
         Objects.requireNonNull(timeout, "timeout");
         sinks = List.copyOf(sinks);
+        Objects.requireNonNull(expectBodyContains, "expectBodyContains");
+        if (failuresBeforeDown < 1) {
+            throw new IllegalArgumentException("failuresBeforeDown must be at least 1: " + failuresBeforeDown);
+        }
     }
 }

@@ -21,7 +21,8 @@ final class ScheduledJobReader {
 
     static final List<String> CRON_KEYS = List.of("name", "schedule", "time_zone", "workflow", "repos", "sequential",
             "wait_for_completion", "ref");
-    static final List<String> PROBE_KEYS = List.of("name", "url", "every", "expect_status", "timeout", "sinks");
+    static final List<String> PROBE_KEYS = List.of("name", "url", "every", "expect_status", "timeout", "sinks",
+            "expect_body_contains", "failures_before_down");
     private static final List<String> SINK_KEYS = List.of("file", "webhook", "github_issue");
     private static final Pattern REPO_PATTERN = Pattern.compile("(?:([^:/\\s]+):)?[A-Za-z0-9_.*?\\[\\]!-]+/[A-Za-z0-9_.*?\\[\\]!-]+");
     private static final String SINK_SHAPES = "stdout, {file: path}, {webhook: url} or {github_issue: Owner/repo}";
@@ -104,10 +105,13 @@ final class ScheduledJobReader {
         int expectStatus = probe.integer("expect_status", HealthProbe.DEFAULT_EXPECT_STATUS, 100, 599);
         var timeout = probe.duration("timeout", HealthProbe.DEFAULT_TIMEOUT);
         List<ProbeSink> sinks = probe.isSet("sinks") ? sinks(probe) : List.of(new ProbeSink.Stdout());
+        Optional<String> bodyContains = probe.optionalString("expect_body_contains");
+        int failuresBeforeDown = probe.integer("failures_before_down", HealthProbe.DEFAULT_FAILURES_BEFORE_DOWN, 1, 100);
         if (name.isEmpty() || url.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new HealthProbe(name.get(), url.get(), every, expectStatus, timeout, sinks));
+        return Optional.of(new HealthProbe(name.get(), url.get(), every, expectStatus, timeout, sinks,
+                bodyContains, failuresBeforeDown));
     }
 
     private List<ProbeSink> sinks(YamlBlock probe) {

@@ -128,4 +128,22 @@ class ScheduledJobsConfigTest {
                 """)).singleElement().satisfies(p -> assertThat(p)
                 .startsWith("forgebus.yml:2: forge id 'forgebus' is reserved"));
     }
+
+    @Test
+    void a_probe_reads_its_body_check_and_failures_before_down_with_two_as_the_default() throws ConfigException {
+        ForgebusConfig config = ConfigLoader.parse(FORGE + """
+                health_monitor:
+                  - { name: api, url: "https://api.example.com/health", expect_body_contains: '"ok"', failures_before_down: 3 }
+                  - { name: web, url: "https://www.example.com/" }
+                """, "forgebus.yml", name -> null);
+        assertThat(config.healthMonitor().get(0).expectBodyContains()).contains("\"ok\"");
+        assertThat(config.healthMonitor().get(0).failuresBeforeDown()).isEqualTo(3);
+        assertThat(config.healthMonitor().get(1).expectBodyContains()).isEmpty();
+        assertThat(config.healthMonitor().get(1).failuresBeforeDown()).isEqualTo(2);
+
+        assertThat(problemsOf(FORGE + """
+                health_monitor:
+                  - { name: api, url: "https://api.example.com/health", failures_before_down: 0 }
+                """)).singleElement().satisfies(p -> assertThat(p).startsWith("forgebus.yml:4: health_monitor[0].failures_before_down"));
+    }
 }
