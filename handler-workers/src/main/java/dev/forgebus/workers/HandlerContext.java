@@ -6,6 +6,7 @@ import java.util.Objects;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.forgebus.common.config.ForgebusConfig;
 import dev.forgebus.common.config.ModuleId;
 import dev.forgebus.common.emit.EmittedEvents;
 import dev.forgebus.common.emit.WorkEvent;
@@ -49,6 +50,20 @@ public final class HandlerContext {
             resolved = services.settings().settings(EmittedEvents.repositoryForge(item), item.owner(), item.repo());
         }
         return resolved;
+    }
+
+    /**
+     * The settings of another repository ({@code .ops.yaml} included), for an item that is not about
+     * one repository: a scheduler tick sweeping an org's repositories. Not cached per item.
+     */
+    public RepoSettingsSource.Resolved settingsOf(String forgeId, String owner, String repo)
+            throws ForgeCallException, InterruptedException {
+        return services.settings().settings(forgeId, owner, repo);
+    }
+
+    /** The main config in force now (an org's repository list, for a sweep started by a tick). */
+    public ForgebusConfig config() {
+        return services.settings().config();
     }
 
     /** The runtime's clock ({@code WorkerSettings.clock()}): what "now" is for due times and stamps. */
