@@ -26,6 +26,7 @@ import dev.forgebus.workers.dependencies.DependencyTriggersHandler;
 import dev.forgebus.workers.mirror.MirrorHandler;
 import dev.forgebus.workers.health.HealthMonitorHandler;
 import dev.forgebus.workers.release.ReleaseHandler;
+import dev.forgebus.workers.stale.StaleHandler;
 import dev.forgebus.workers.triage.TriageHandler;
 
 /**
@@ -44,7 +45,8 @@ public final class Modules {
             new ModuleRegistration(StandardModules.DEPENDENCY_TRIGGERS, DependencyTriggersHandler::new),
             new ModuleRegistration(StandardModules.RELEASE, ReleaseHandler::new),
             new ModuleRegistration(StandardModules.MIRROR, MirrorHandler::new),
-            new ModuleRegistration(StandardModules.HEALTH_MONITOR, HealthMonitorHandler::new)));
+            new ModuleRegistration(StandardModules.HEALTH_MONITOR, HealthMonitorHandler::new),
+            new ModuleRegistration(StandardModules.STALE, StaleHandler::new)));
 
     private final List<ModuleRegistration> registrations;
     private final ModuleCatalog catalog;

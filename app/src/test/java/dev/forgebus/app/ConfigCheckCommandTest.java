@@ -38,10 +38,10 @@ class ConfigCheckCommandTest {
     @Test
     void workers_for_a_module_without_a_handler_is_a_usage_error_before_anything_starts() {
         // Before: the worker process started and consumed nothing (no exit, no message)
-        Result r = run("workers", "--config", "../examples/forgebus.yml", "--modules", "triage,stale");
+        Result r = run("workers", "--config", "../examples/forgebus.yml", "--modules", "triage,migrations");
 
         assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.err()).contains("module 'stale' has no handler in this version (modules with a handler: "
+        assertThat(r.err()).contains("module 'migrations' has no handler in this version (modules with a handler: "
                 + String.join(", ", Modules.BUILT_IN.withHandler().stream().map(m -> m.id()).toList()) + ")");
         assertThat(r.err()).doesNotContain("\tat ");
     }

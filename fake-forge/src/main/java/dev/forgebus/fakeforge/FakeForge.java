@@ -236,6 +236,16 @@ public final class FakeForge implements AutoCloseable {
                 .stream().map(ForgeState.Comment::body).toList();
     }
 
+    /**
+     * Makes an issue idle since {@code at}: its {@code updated_at} becomes {@code at}, and comments made
+     * later are dated {@code at} (a stale sweep's view of an old issue). Records no request.
+     */
+    public void setIssueUpdatedAt(String owner, String repo, long number, Instant at) {
+        if (!state.backdate(owner, repo, number, at)) {
+            throw new IllegalArgumentException("no issue " + owner + "/" + repo + "#" + number);
+        }
+    }
+
     /** Adds a comment as {@code author} directly. */
     public void addComment(String owner, String repo, long number, String author, String body) {
         if (state.addComment(owner, repo, number, author, body).isEmpty()) {

@@ -329,6 +329,16 @@ final class ForgeState {
         });
     }
 
+    /** Sets when an issue was last updated, and dates its comments no later (an issue idle since {@code at}). */
+    synchronized boolean backdate(String owner, String repo, long number, Instant at) {
+        Optional<Issue> issue = issue(owner, repo, number);
+        issue.ifPresent(i -> {
+            i.updatedAt = at;
+            i.comments.replaceAll(c -> c.createdAt().isAfter(at) ? new Comment(c.id(), c.author(), c.body(), at) : c);
+        });
+        return issue.isPresent();
+    }
+
     synchronized Optional<List<Comment>> comments(String owner, String repo, long number) {
         return issue(owner, repo, number).map(issue -> List.copyOf(issue.comments));
     }

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -95,9 +96,15 @@ final class GitHubRoutes {
     // ---- issues ----
 
     private Reply listIssues(RecordedRequest request, Matcher m) {
-        String wanted = ForgeApi.queryParameters(request.query()).getOrDefault("state", "open");
+        Map<String, String> query = ForgeApi.queryParameters(request.query());
+        String wanted = query.getOrDefault("state", "open");
         List<ForgeState.IssueView> issues = state.issues(owner(m), repo(m)).stream()
                 .filter(i -> wanted.equals("all") || (wanted.equals("open") == i.open())).toList();
+        if ("updated".equals(query.get("sort"))) { // GitHub: direction defaults to desc
+            Comparator<ForgeState.IssueView> byUpdated = Comparator.comparing(ForgeState.IssueView::updatedAt)
+                    .thenComparing(ForgeState.IssueView::number);
+            issues = issues.stream().sorted("asc".equals(query.get("direction")) ? byUpdated : byUpdated.reversed()).toList();
+        }
         return paged(request, m.group(0), issues, page -> page.stream().map(i -> issueJson(owner(m), repo(m), i)).toList());
     }
 

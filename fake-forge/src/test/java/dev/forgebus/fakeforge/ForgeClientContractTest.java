@@ -36,6 +36,7 @@ import dev.forgebus.forge.ForgeClient;
 import dev.forgebus.forge.ForgeComment;
 import dev.forgebus.forge.ForgeCredential;
 import dev.forgebus.forge.ForgeIssue;
+import dev.forgebus.forge.IssuePage;
 import dev.forgebus.forge.ForgeRelease;
 import dev.forgebus.forge.ForgeTransport;
 import dev.forgebus.forge.GitHubClient;
@@ -448,6 +449,30 @@ abstract class ForgeClientContractTest {
             assertThat(issue.updatedAt()).isAfter(Instant.EPOCH);
         });
         assertThat(forge.requests(r -> r.is("GET", ".*/repos/MyOrg/app/issues"))).hasSizeGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void open_issue_pages_walked_until_no_more_list_every_open_item_once() throws Exception {
+        // Given 5 open items and a closed one, 2 to a page
+        for (int n = 1; n <= 6; n++) {
+            forge.createIssue("MyOrg", "app", n, "Issue " + n);
+        }
+        client.closeIssue(REPO, 3, CloseReason.COMPLETED);
+        forge.maxPageSize(2);
+
+        // When the pages are read one by one while the forge says there are more
+        List<ForgeIssue> seen = new java.util.ArrayList<>();
+        int page = 1;
+        for (IssuePage p = client.openIssuesPage(REPO, page); ; p = client.openIssuesPage(REPO, ++page)) {
+            seen.addAll(p.issues());
+            if (!p.more()) {
+                break;
+            }
+            assertThat(page).as("pages").isLessThan(10);
+        }
+
+        // Then
+        assertThat(seen).extracting(ForgeIssue::number).containsExactlyInAnyOrder(1L, 2L, 4L, 5L, 6L);
     }
 
     @Test

@@ -45,6 +45,25 @@ class GitHubClientContractTest extends ForgeClientContractTest {
     }
 
     @Test
+    void an_open_issue_page_is_sorted_by_last_update_newest_first_so_a_write_moves_an_item_to_the_front() throws Exception {
+        // Given three issues, #2 updated long ago, #1 a bit less, #3 now
+        for (int n = 1; n <= 3; n++) {
+            forge.createIssue("MyOrg", "app", n, "Issue " + n);
+        }
+        java.time.Instant now = java.time.Instant.now();
+        forge.setIssueUpdatedAt("MyOrg", "app", 2, now.minus(java.time.Duration.ofDays(90)));
+        forge.setIssueUpdatedAt("MyOrg", "app", 1, now.minus(java.time.Duration.ofDays(30)));
+
+        // When
+        var page = client.openIssuesPage(REPO, 1);
+
+        // Then
+        assertThat(page.issues()).extracting(dev.forgebus.forge.ForgeIssue::number).containsExactly(3L, 1L, 2L);
+        assertThat(page.more()).isFalse();
+        assertThat(forge.requests().get(forge.requests().size() - 1).query()).contains("sort=updated").contains("direction=desc");
+    }
+
+    @Test
     void sends_githubs_api_headers() throws Exception {
         forge.createIssue("MyOrg", "app", 7, "Crash");
 

@@ -43,6 +43,15 @@ public interface ForgeClient {
     /** Every open issue and pull request of the repository (pull requests have {@link ForgeIssue#pullRequest()}). */
     List<ForgeIssue> openIssues(RepoRef repo) throws ForgeCallException, InterruptedException;
 
+    /**
+     * One page ({@code page} from 1) of the open issues and pull requests, in an order that a write to
+     * an item can only move it towards page 1, never past the cursor: GitHub {@code sort=updated} newest
+     * first (a labelled or commented item jumps to the front), Forgejo/Gitea their default order, which
+     * updates do not change. So a sweep that walks pages forward and writes sees every item at least
+     * once (an item pushed down by others' activity may be seen twice).
+     */
+    IssuePage openIssuesPage(RepoRef repo, int page) throws ForgeCallException, InterruptedException;
+
     /** One issue or pull request, empty when it does not exist. */
     Optional<ForgeIssue> issue(RepoRef repo, long number) throws ForgeCallException, InterruptedException;
 

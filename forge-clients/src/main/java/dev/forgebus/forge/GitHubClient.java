@@ -86,6 +86,16 @@ public final class GitHubClient implements ForgeClient {
         return List.copyOf(issues);
     }
 
+    /** {@code GET /repos/{owner}/{repo}/issues?state=open&sort=updated&direction=desc&page=N}; more when a next link is sent. */
+    @Override
+    public IssuePage openIssuesPage(RepoRef repo, int page) throws ForgeCallException, InterruptedException {
+        ForgeHttp.Answer answer = http.get(repoPath(repo) + "/issues?state=open&sort=updated&direction=desc&per_page="
+                + PAGE_SIZE + "&page=" + Math.max(1, page));
+        List<ForgeIssue> issues = new ArrayList<>();
+        answer.body().forEach(issue -> issues.add(ForgeShapes.issue(issue)));
+        return new IssuePage(issues, nextPage(answer.headers()).isPresent());
+    }
+
     /** {@code GET /repos/{owner}/{repo}/issues/{number}}; 404 (and 410, a deleted issue) answer empty. */
     @Override
     public Optional<ForgeIssue> issue(RepoRef repo, long number) throws ForgeCallException, InterruptedException {

@@ -140,6 +140,23 @@ public final class GiteaClient implements ForgeClient {
         return List.copyOf(issues);
     }
 
+    /**
+     * {@code GET /repos/{owner}/{repo}/issues?state=open&limit=&page=}; more when {@code X-Total-Count}
+     * says so, else until an empty page.
+     */
+    @Override
+    public IssuePage openIssuesPage(RepoRef repo, int page) throws ForgeCallException, InterruptedException {
+        int p = Math.max(1, page);
+        ForgeHttp.Answer answer = http.get(repoPath(repo) + "/issues?state=open&limit=" + PAGE_SIZE + "&page=" + p);
+        List<ForgeIssue> issues = new ArrayList<>();
+        answer.body().forEach(issue -> issues.add(ForgeShapes.issue(issue)));
+        Optional<Long> total = answer.headers().firstValue("x-total-count").flatMap(ForgePaging::parseLong);
+        // The server may cap limit silently, so the page's own size is the page size; a short last page
+        // may cost one more (empty) call, never a missed page.
+        boolean more = !issues.isEmpty() && total.map(t -> (long) p * issues.size() < t).orElse(true);
+        return new IssuePage(issues, more);
+    }
+
     /** {@code GET /repos/{owner}/{repo}/issues/{index}}; 404 answers empty. */
     @Override
     public Optional<ForgeIssue> issue(RepoRef repo, long number) throws ForgeCallException, InterruptedException {

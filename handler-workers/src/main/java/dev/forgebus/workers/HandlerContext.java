@@ -54,6 +54,15 @@ public final class HandlerContext {
     }
 
     /**
+     * The settings of another repository ({@code .ops.yaml} included), for an item that is not about
+     * one repository: a scheduler tick sweeping an org's repositories. Not cached per item.
+     */
+    public RepoSettingsSource.Resolved settingsOf(String forgeId, String owner, String repo)
+            throws ForgeCallException, InterruptedException {
+        return services.settings().settings(forgeId, owner, repo);
+    }
+
+    /**
      * The main config in force now, without any {@code .ops.yaml}: for modules whose settings are
      * not the item's own repository's (mirror verification looks them up across forges,
      * {@code StandardModules.mirrorSettings}, as the router does) and for modules configured in a
