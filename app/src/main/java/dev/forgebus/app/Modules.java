@@ -22,6 +22,7 @@ import dev.forgebus.workers.notifications.NotificationsHandler;
 import dev.forgebus.workers.settings.OpsFileWatch;
 import dev.forgebus.workers.settings.RepoSettingsSource;
 import dev.forgebus.workers.automerge.AutoMergeHandler;
+import dev.forgebus.workers.crondispatch.CronDispatchHandler;
 import dev.forgebus.workers.dependencies.DependencyTriggersHandler;
 import dev.forgebus.workers.release.ReleaseHandler;
 import dev.forgebus.workers.triage.TriageHandler;
@@ -40,7 +41,8 @@ public final class Modules {
             new ModuleRegistration(StandardModules.AUTO_MERGE, AutoMergeHandler::new),
             new ModuleRegistration(StandardModules.NOTIFICATIONS, NotificationsHandler::new),
             new ModuleRegistration(StandardModules.DEPENDENCY_TRIGGERS, DependencyTriggersHandler::new),
-            new ModuleRegistration(StandardModules.RELEASE, ReleaseHandler::new)));
+            new ModuleRegistration(StandardModules.RELEASE, ReleaseHandler::new),
+            new ModuleRegistration(StandardModules.CRON_DISPATCH, CronDispatchHandler::new)));
 
     private final List<ModuleRegistration> registrations;
     private final ModuleCatalog catalog;

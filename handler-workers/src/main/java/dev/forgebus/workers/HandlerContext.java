@@ -6,6 +6,7 @@ import java.util.Objects;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.forgebus.common.config.ForgebusConfig;
 import dev.forgebus.common.config.ModuleId;
 import dev.forgebus.common.emit.EmittedEvents;
 import dev.forgebus.common.emit.WorkEvent;
@@ -49,6 +50,14 @@ public final class HandlerContext {
             resolved = services.settings().settings(EmittedEvents.repositoryForge(item), item.owner(), item.repo());
         }
         return resolved;
+    }
+
+    /**
+     * The current main config (no {@code .ops.yaml}): for a module started by a scheduler tick, whose
+     * job lives in a top-level section rather than with a repository ({@code cron_dispatch}).
+     */
+    public ForgebusConfig config() {
+        return services.settings().config();
     }
 
     /** The runtime's clock ({@code WorkerSettings.clock()}): what "now" is for due times and stamps. */
