@@ -49,7 +49,7 @@ public final class CronDispatchHandler implements ModuleHandler {
     public Result handle(WorkItem item, HandlerContext context) throws ForgeCallException, InterruptedException {
         String jobName = item.envelope().payload() == null ? "" : item.envelope().payload().path("job").asText("");
         if (!jobName.startsWith(ScheduledJobs.CRON_DISPATCH)) {
-            throw new InvalidInputException(InvalidInputException.Kind.PAYLOAD, "not a cron-dispatch tick: job '" + jobName + "'");
+            throw InvalidInputException.payload("not a cron-dispatch tick: job '" + jobName + "'");
         }
         String name = jobName.substring(ScheduledJobs.CRON_DISPATCH.length());
         String key = item.envelope().deliveryId();
