@@ -157,6 +157,7 @@ final class ForgeState {
     }
 
     synchronized void reset() {
+        missingWorkflows.clear();
         repos.clear();
         nextId = 1;
     }
