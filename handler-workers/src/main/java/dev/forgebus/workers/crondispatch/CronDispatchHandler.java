@@ -32,7 +32,9 @@ import dev.forgebus.workers.crondispatch.SweepState.Outcome;
  * repository in flight and never dispatches one twice: a dispatch whose acceptance was not
  * recorded is looked for (a run since it) before being sent again. A repository without the
  * workflow (404) is that repository's outcome; the sweep goes on. The progress is removed when the
- * sweep is done.
+ * sweep is done. One sweep per job at a time ({@link SweepLock}): a tick arriving while another
+ * tick's sweep of the same job goes on (a manual run, the scheduler's catch-up slot at start-up) is
+ * done at once, dispatching nothing.
  */
 public final class CronDispatchHandler implements ModuleHandler {
 
@@ -60,6 +62,12 @@ public final class CronDispatchHandler implements ModuleHandler {
             return Result.done("job " + jobName + " is no longer configured");
         }
         CronDispatchJob job = configured.get();
+        String lockKey = SweepLock.key(jobName);
+        if (!holdLock(context, lockKey, key)) {
+            context.progress().remove(key);
+            String holder = context.progress().get(lockKey).map(SweepLock::fromJson).map(SweepLock::tick).orElse("another tick");
+            return Result.done(jobName + ": skipped, the sweep of " + holder + " is in progress");
+        }
         List<RepoRef> targets = DispatchTargets.of(context.config(), job);
         SweepState state = context.progress().get(key).map(SweepState::fromJson).orElse(SweepState.START);
         boolean justRecorded = false;
@@ -103,12 +111,38 @@ public final class CronDispatchHandler implements ModuleHandler {
             Optional<RepoRef> next = DispatchTargets.after(targets, state.doneThrough());
             if (next.isEmpty()) {
                 context.progress().remove(key);
+                context.progress().remove(lockKey);
                 return Result.done(jobName + ": " + targets.size() + " repositories; " + state.counts());
             }
             state = state.dispatching(next.get(), now);
             context.progress().put(key, state.toJson());
             justRecorded = true;
         }
+    }
+
+    /**
+     * Takes or refreshes the job's lock for this tick; false when another tick's sweep holds it. The
+     * store has no compare-and-set: the lock is written, then read back, and the later write wins for
+     * both of two ticks racing for it, unless one read back before the other wrote (a window of one
+     * store round trip, documented).
+     */
+    private static boolean holdLock(HandlerContext context, String lockKey, String tick)
+            throws ForgeCallException, InterruptedException {
+        Instant now = context.clock().instant();
+        Optional<SweepLock> held = context.progress().get(lockKey).map(SweepLock::fromJson);
+        if (!SweepLock.allows(held, tick, now)) {
+            return false;
+        }
+        context.progress().put(lockKey, new SweepLock(tick, now).toJson());
+        if (held.isPresent() && held.get().tick().equals(tick)) {
+            return true;
+        }
+        boolean mine = context.progress().get(lockKey).map(SweepLock::fromJson).map(l -> l.tick().equals(tick)).orElse(false);
+        if (mine && held.isPresent()) {
+            // Taken over from an abandoned sweep: its position would otherwise stay in the store for good.
+            context.progress().remove(held.get().tick());
+        }
+        return mine;
     }
 
     /** Sends the dispatch; the outcome when the forge refused it for this repository alone (no such workflow). */

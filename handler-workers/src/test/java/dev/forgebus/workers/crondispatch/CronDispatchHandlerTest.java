@@ -39,6 +39,7 @@ import dev.forgebus.workers.settings.RepoSettingsSource;
 class CronDispatchHandlerTest {
 
     private static final String TICK = "cron:cron-dispatch:codeql@2026-11-30T02:00:00Z";
+    private static final String MANUAL = "manual:cron-dispatch:codeql@1796004000000";
     private static final MovableClock clock = new MovableClock(Instant.parse("2026-11-30T02:00:00Z"));
     private static final Map<String, String> progress = new ConcurrentHashMap<>();
     private static FakeForge github;
@@ -174,8 +175,41 @@ class CronDispatchHandlerTest {
         assertThat(SweepState.fromJson(progress.get(TICK)).inFlight()).hasValueSatisfying(f -> assertThat(f.dispatched()).isTrue());
     }
 
+    @Test
+    void a_second_tick_of_the_job_while_a_sweep_goes_on_is_done_at_once_and_dispatches_nothing() throws Exception {
+        tick(false);
+
+        Result manual = tick(MANUAL, false);
+
+        assertThat(manual).isInstanceOf(Result.Done.class);
+        assertThat(((Result.Done) manual).note()).contains("skipped", TICK);
+        assertThat(github.workflowDispatches("MyOrg", "a")).hasSize(1);
+        assertThat(progress).doesNotContainKey(MANUAL);
+    }
+
+    @Test
+    void a_sweep_abandoned_for_half_an_hour_is_taken_over_by_the_next_tick_and_nothing_stays_in_the_store() throws Exception {
+        tick(false);
+        clock.advance(SweepLock.ABANDONED_AFTER);
+
+        assertThat(tick(MANUAL, false)).isInstanceOf(Result.RecheckAfter.class);
+        assertThat(github.workflowDispatches("MyOrg", "a")).hasSize(2);
+        assertThat(progress).doesNotContainKey(TICK);
+
+        for (String repo : List.of("a", "b", "c")) {
+            github.completeWorkflowRuns("MyOrg", repo, "codeql.yml", "success");
+            clock.advance(Duration.ofSeconds(5));
+            tick(MANUAL, true);
+        }
+        assertThat(progress).isEmpty();
+    }
+
     private Result tick(boolean recheck) throws Exception {
-        EventEnvelope envelope = new EventEnvelope("scheduler", "scheduler", TICK, "schedule", "", "", "", "", clock.instant(),
+        return tick(TICK, recheck);
+    }
+
+    private Result tick(String delivery, boolean recheck) throws Exception {
+        EventEnvelope envelope = new EventEnvelope("scheduler", "scheduler", delivery, "schedule", "", "", "", "", clock.instant(),
                 List.of(), Json.MAPPER.readTree("{\"job\":\"cron-dispatch:codeql\",\"module\":\"cron-dispatch\"}"));
         WorkItem item = new WorkItem(envelope, 1, Optional.empty(), recheck, recheck ? 1 : 0);
         return handler.handle(item, services.contextFor(envelope, clock));
