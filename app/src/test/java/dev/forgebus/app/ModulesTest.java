@@ -40,6 +40,6 @@ class ModulesTest {
     void the_standard_catalog_is_what_a_config_is_read_with_when_no_module_is_added() {
         assertThat(Modules.BUILT_IN.catalog().ids()).hasSize(10).contains(ModuleId.TRIAGE, ModuleId.MIGRATIONS);
         assertThat(List.copyOf(Modules.BUILT_IN.withHandler())).containsExactly(ModuleId.TRIAGE, ModuleId.AUTO_MERGE,
-                ModuleId.NOTIFICATIONS, ModuleId.DEPENDENCY_TRIGGERS, ModuleId.RELEASE);
+                ModuleId.NOTIFICATIONS, ModuleId.DEPENDENCY_TRIGGERS, ModuleId.RELEASE, ModuleId.CRON_DISPATCH);
     }
 }
