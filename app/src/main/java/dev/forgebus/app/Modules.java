@@ -22,6 +22,7 @@ import dev.forgebus.workers.notifications.NotificationsHandler;
 import dev.forgebus.workers.settings.OpsFileWatch;
 import dev.forgebus.workers.settings.RepoSettingsSource;
 import dev.forgebus.workers.automerge.AutoMergeHandler;
+import dev.forgebus.workers.crondispatch.CronDispatchHandler;
 import dev.forgebus.workers.dependencies.DependencyTriggersHandler;
 import dev.forgebus.workers.mirror.MirrorHandler;
 import dev.forgebus.workers.health.HealthMonitorHandler;
@@ -46,7 +47,8 @@ public final class Modules {
             new ModuleRegistration(StandardModules.RELEASE, ReleaseHandler::new),
             new ModuleRegistration(StandardModules.MIRROR, MirrorHandler::new),
             new ModuleRegistration(StandardModules.HEALTH_MONITOR, HealthMonitorHandler::new),
-            new ModuleRegistration(StandardModules.STALE, StaleHandler::new)));
+            new ModuleRegistration(StandardModules.STALE, StaleHandler::new),
+            new ModuleRegistration(StandardModules.CRON_DISPATCH, CronDispatchHandler::new)));
 
     private final List<ModuleRegistration> registrations;
     private final ModuleCatalog catalog;

@@ -41,6 +41,7 @@ class ModulesTest {
         assertThat(Modules.BUILT_IN.catalog().ids()).hasSize(10).contains(ModuleId.TRIAGE, ModuleId.MIGRATIONS);
         assertThat(List.copyOf(Modules.BUILT_IN.withHandler())).containsExactly(ModuleId.TRIAGE, ModuleId.AUTO_MERGE,
                 ModuleId.NOTIFICATIONS, ModuleId.DEPENDENCY_TRIGGERS, ModuleId.RELEASE, ModuleId.MIRROR,
-                ModuleId.HEALTH_MONITOR, ModuleId.STALE);
+                ModuleId.HEALTH_MONITOR, ModuleId.STALE,
+                ModuleId.CRON_DISPATCH);
     }
 }

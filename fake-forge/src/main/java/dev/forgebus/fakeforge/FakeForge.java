@@ -342,6 +342,21 @@ public final class FakeForge implements AutoCloseable {
         return state.addRun(owner, repo, workflow, status, conclusion, createdAt).id();
     }
 
+    /** Makes {@code workflow} absent from the repository: a dispatch of it answers 404, as the forge does. */
+    public void removeWorkflow(String owner, String repo, String workflow) {
+        state.removeWorkflow(owner, repo, workflow);
+    }
+
+    /**
+     * Completes the repository's runs of {@code workflow} that are queued or in progress, with
+     * {@code conclusion} ({@code success}, {@code failure}, ...), as a runner finishing them would.
+     *
+     * @return how many runs it completed
+     */
+    public int completeWorkflowRuns(String owner, String repo, String workflow, String conclusion) {
+        return state.completeRuns(owner, repo, workflow, conclusion);
+    }
+
     /** How many mirror syncs were asked of a repository (Forgejo). */
     public int mirrorSyncs(String owner, String repo) {
         return state.mirrorSyncs(owner, repo);

@@ -157,6 +157,7 @@ final class ForgeState {
     }
 
     synchronized void reset() {
+        missingWorkflows.clear();
         repos.clear();
         nextId = 1;
     }
@@ -503,6 +504,34 @@ final class ForgeState {
         Run run = new Run(nextId++, workflow, ref, "queued", null, clock.instant());
         r.runs.add(run);
         return run;
+    }
+
+    /** Workflow files a test removed ({@code owner/repo/workflow}): dispatching them is a 404, as for a missing file. */
+    private final java.util.Set<String> missingWorkflows = new java.util.HashSet<>();
+
+    synchronized void removeWorkflow(String owner, String repo, String workflow) {
+        missingWorkflows.add(key(owner, repo) + "/" + workflow);
+    }
+
+    synchronized boolean lacksWorkflow(String owner, String repo, String workflow) {
+        return missingWorkflows.contains(key(owner, repo) + "/" + workflow);
+    }
+
+    /** Completes every run of {@code workflow} not yet completed, with {@code conclusion}; returns how many. */
+    synchronized int completeRuns(String owner, String repo, String workflow, String conclusion) {
+        Repo r = repos.get(key(owner, repo));
+        if (r == null) {
+            return 0;
+        }
+        int completed = 0;
+        for (int i = 0; i < r.runs.size(); i++) {
+            Run run = r.runs.get(i);
+            if (run.workflow().equals(workflow) && !"completed".equals(run.status())) {
+                r.runs.set(i, new Run(run.id(), run.workflow(), run.ref(), "completed", conclusion, run.createdAt()));
+                completed++;
+            }
+        }
+        return completed;
     }
 
     synchronized List<WorkflowDispatch> workflowDispatches(String owner, String repo) {

@@ -316,7 +316,7 @@ final class ForgejoRoutes {
         if (json == null || json.path("ref").asText("").isBlank()) {
             return api.error(422, "[Ref]: Required");
         }
-        if (!state.hasRepository(owner(m), repo(m))) {
+        if (!state.hasRepository(owner(m), repo(m)) || state.lacksWorkflow(owner(m), repo(m), Routes.segment(m, 3))) {
             return notFound();
         }
         Map<String, String> inputs = new LinkedHashMap<>();

@@ -382,7 +382,7 @@ final class GitHubRoutes {
         if (json.path("ref").asText("").isBlank()) {
             return api.error(422, "Invalid request.\n\n\"ref\" wasn't supplied.");
         }
-        if (!state.hasRepository(owner(m), repo(m))) {
+        if (!state.hasRepository(owner(m), repo(m)) || state.lacksWorkflow(owner(m), repo(m), Routes.segment(m, 3))) {
             return notFound();
         }
         Map<String, String> inputs = new LinkedHashMap<>();

@@ -134,6 +134,9 @@ public interface ForgeClient {
     void dispatchEvent(RepoRef repo, String eventType, Map<String, Object> clientPayload)
             throws ForgeCallException, InterruptedException;
 
+    /** The repository's default branch ({@code GET /repos/{owner}/{repo}}, {@code default_branch}). */
+    String defaultBranch(RepoRef repo) throws ForgeCallException, InterruptedException;
+
     /** Dispatches workflow file {@code workflow} (e.g. {@code codeql.yml}) on {@code ref} with string inputs. */
     void dispatchWorkflow(RepoRef repo, String workflow, String ref, Map<String, String> inputs)
             throws ForgeCallException, InterruptedException;

@@ -335,6 +335,16 @@ public final class GitHubClient implements ForgeClient {
         http.post(repoPath(repo) + "/dispatches", ForgePaging.fields("event_type", eventType, "client_payload", clientPayload));
     }
 
+    @Override
+    public String defaultBranch(RepoRef repo) throws ForgeCallException, InterruptedException {
+        String defaultBranch = http.get(repoPath(repo)).body().path("default_branch").asText("");
+        if (defaultBranch.isEmpty()) {
+            throw ForgeCallException.permanent(0, "GET " + http.resolve(repoPath(repo)).getRawPath()
+                    + ": answer has no default_branch");
+        }
+        return defaultBranch;
+    }
+
     /** {@code POST /repos/{owner}/{repo}/actions/workflows/{workflow}/dispatches} with {@code ref} and {@code inputs}. */
     @Override
     public void dispatchWorkflow(RepoRef repo, String workflow, String ref, Map<String, String> inputs)

@@ -20,7 +20,7 @@ import dev.forgebus.common.schedule.ScheduledJobs;
 final class ScheduledJobReader {
 
     static final List<String> CRON_KEYS = List.of("name", "schedule", "time_zone", "workflow", "repos", "sequential",
-            "wait_for_completion", "ref");
+            "wait_for_completion", "ref", "run_timeout");
     static final List<String> PROBE_KEYS = List.of("name", "url", "every", "expect_status", "timeout", "sinks",
             "expect_body_contains", "failures_before_down");
     private static final List<String> SINK_KEYS = List.of("file", "webhook", "github_issue");
@@ -72,10 +72,16 @@ final class ScheduledJobReader {
         boolean sequential = job.bool("sequential", true);
         boolean wait = job.bool("wait_for_completion", false);
         Optional<String> ref = job.optionalString("ref");
+        var runTimeout = job.duration("run_timeout", CronDispatchJob.DEFAULT_RUN_TIMEOUT);
+        if (runTimeout.isNegative() || runTimeout.isZero()) {
+            job.problem("run_timeout", "must be positive");
+            runTimeout = CronDispatchJob.DEFAULT_RUN_TIMEOUT;
+        }
         if (name.isEmpty() || schedule.isEmpty() || workflow.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new CronDispatchJob(name.get(), schedule.get(), timeZone, workflow.get(), repos, sequential, wait, ref));
+        return Optional.of(new CronDispatchJob(name.get(), schedule.get(), timeZone, workflow.get(), repos, sequential, wait, ref,
+                runTimeout));
     }
 
     List<HealthProbe> healthMonitor(YamlBlock top) {
