@@ -3,15 +3,13 @@ package dev.forgebus.dedup;
 import java.util.List;
 import java.util.Optional;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.forgebus.common.config.ForgebusConfig;
-import dev.forgebus.common.config.ModuleBlock;
 import dev.forgebus.common.config.ModuleDeclaration;
 import dev.forgebus.common.config.RepositorySettings;
 import dev.forgebus.common.emit.EmittedEvents;
 import dev.forgebus.common.event.EventEnvelope;
 import dev.forgebus.common.event.RouteDecision;
+import dev.forgebus.common.event.WebhookEvents;
 
 /**
  * Where an event a module emitted ({@link EmittedEvents}, forge {@value EmittedEvents#FORGE_ID})
@@ -45,7 +43,7 @@ final class EmittedRouting {
         String receiverIds = String.join(", ", receivers.stream().map(m -> m.id().id()).toList());
         // The repository the notification is about: its owner and name are the record's own facts,
         // its forge travels in the payload (the record's forge is the reserved one).
-        String forge = text(e.payload(), EmittedEvents.FORGE);
+        String forge = WebhookEvents.text(e.payload(), EmittedEvents.FORGE);
         RepositorySettings settings = config.resolve(forge, e.owner(), e.repo());
         return config.modules().all().stream()
                 .map(m -> receivers.contains(m) ? receiver(m, settings, e)
@@ -61,15 +59,15 @@ final class EmittedRouting {
      * (github:MyOrg/app)".
      */
     private static List<RouteDecision> work(ForgebusConfig config, EventEnvelope e) {
-        String module = text(e.payload(), EmittedEvents.MODULE);
-        String why = "work for " + module + " (" + text(e.payload(), EmittedEvents.KEY) + ")";
+        String module = WebhookEvents.text(e.payload(), EmittedEvents.MODULE);
+        String why = "work for " + module + " (" + WebhookEvents.text(e.payload(), EmittedEvents.KEY) + ")";
         Optional<ModuleDeclaration<?>> emitter = config.modules().all().stream()
                 .filter(m -> m.id().id().equals(module)).findFirst();
         if (emitter.isEmpty()) {
             return config.modules().ids().stream()
                     .map(m -> new RouteDecision(m.id(), false, why + ": no such module")).toList();
         }
-        RepositorySettings settings = config.resolve(text(e.payload(), EmittedEvents.FORGE), e.owner(), e.repo());
+        RepositorySettings settings = config.resolve(WebhookEvents.text(e.payload(), EmittedEvents.FORGE), e.owner(), e.repo());
         return config.modules().all().stream()
                 .map(m -> m.equals(emitter.get()) ? receiver(m, settings, why) : new RouteDecision(m.id().id(), false, why))
                 .toList();
@@ -80,22 +78,8 @@ final class EmittedRouting {
     }
 
     private static RouteDecision receiver(ModuleDeclaration<?> module, RepositorySettings settings, String routedWhy) {
-        String id = module.id().id();
-        Optional<? extends ModuleBlock> block = settings.block(module);
-        if (settings.org().isEmpty()) {
-            return new RouteDecision(id, false, Router.REPOSITORY_NOT_CONFIGURED);
-        }
-        if (block.isEmpty()) {
-            return new RouteDecision(id, false, Router.MODULE_NOT_CONFIGURED);
-        }
-        if (!block.get().enabled()) {
-            return new RouteDecision(id, false, Router.MODULE_DISABLED);
-        }
-        return new RouteDecision(id, true, routedWhy);
+        return Router.unavailable(module.id(), settings, settings.block(module))
+                .orElseGet(() -> new RouteDecision(module.id().id(), true, routedWhy));
     }
 
-    private static String text(JsonNode payload, String field) {
-        JsonNode node = payload == null ? null : payload.get(field);
-        return node != null && node.isTextual() ? node.asText() : "";
-    }
 }

@@ -52,17 +52,31 @@ public final class Router {
         Optional<S> block = webhooks.lookup()
                 .map(lookup -> lookup.find(config, e.forge(), e.owner(), e.repo()))
                 .orElseGet(() -> settings.block(module));
-        if (block.isEmpty()) {
-            return notRouted(module.id(), settings.org().isEmpty() ? REPOSITORY_NOT_CONFIGURED : MODULE_NOT_CONFIGURED);
-        }
-        if (!block.get().enabled()) {
-            return notRouted(module.id(), MODULE_DISABLED);
+        Optional<RouteDecision> unavailable = unavailable(module.id(), settings, block);
+        if (unavailable.isPresent()) {
+            return unavailable.get();
         }
         TriggerVerdict verdict = webhooks.trigger().decide(block.get(), e);
         if (verdict.fires()) {
             return new RouteDecision(module.id().id(), true, "trigger (" + e.eventAction() + ")");
         }
         return notRouted(module.id(), "event not a trigger (" + verdict.why().orElse(e.eventAction()) + ")");
+    }
+
+    /**
+     * Why {@code module} cannot act for a repository whose settings are {@code settings}, given the
+     * block that applies ({@code block}): no org, no block, or a block switched off. Empty when it
+     * may act. One ladder for webhooks and for events modules emit ({@link EmittedRouting}).
+     */
+    static Optional<RouteDecision> unavailable(ModuleId module, RepositorySettings settings,
+                                               Optional<? extends ModuleBlock> block) {
+        if (block.isEmpty()) {
+            return Optional.of(notRouted(module, settings.org().isEmpty() ? REPOSITORY_NOT_CONFIGURED : MODULE_NOT_CONFIGURED));
+        }
+        if (!block.get().enabled()) {
+            return Optional.of(notRouted(module, MODULE_DISABLED));
+        }
+        return Optional.empty();
     }
 
     /**
