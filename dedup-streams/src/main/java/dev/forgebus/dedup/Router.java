@@ -48,7 +48,7 @@ public final class Router {
 
     private static <S extends ModuleBlock> RouteDecision decide(ModuleDeclaration<S> module, ForgebusConfig config,
                                                                 RepositorySettings settings, EventEnvelope e) {
-        ModuleDeclaration.Start.Webhooks<S> webhooks = (ModuleDeclaration.Start.Webhooks<S>) module.start();
+        ModuleDeclaration.Start.Webhooks<S> webhooks = module.webhooks().orElseThrow();
         Optional<S> block = webhooks.lookup()
                 .map(lookup -> lookup.find(config, e.forge(), e.owner(), e.repo()))
                 .orElseGet(() -> settings.block(module));

@@ -27,7 +27,7 @@ class RouterTest {
         List<RouteDecision> decisions = Router.decide(CONFIG, envelope("gh", "issues", issue("opened", "MyOrg", "app", "t")));
 
         assertThat(decisions).extracting(RouteDecision::module)
-                .containsExactly("triage", "dependency-triggers", "release", "auto-merge", "mirror"); // catalog (SPEC 7) order
+                .containsExactly("triage", "stale", "dependency-triggers", "release", "auto-merge", "mirror"); // catalog (SPEC 7) order
     }
 
     @Test

@@ -131,6 +131,21 @@ public final class FakeForge implements AutoCloseable {
     // ---- state ----
 
     /** Creates (or replaces) an issue or pull request, creating its repository when needed. */
+    /** Assigns issue {@code number} to {@code login} (listed in the issue's {@code assignees}). */
+    public void assignIssue(String owner, String repo, long number, String login) {
+        state.assign(owner, repo, number, login);
+    }
+
+    /** Puts issue {@code number} in a milestone (listed as the issue's {@code milestone}). */
+    public void milestoneIssue(String owner, String repo, long number) {
+        state.putInMilestone(owner, repo, number);
+    }
+
+    /** Adds a repository to its org's listing ({@code GET /orgs/{org}/repos}), flagged archived and/or a fork. */
+    public void createRepository(String owner, String repo, boolean archived, boolean fork) {
+        state.flagRepository(owner, repo, archived, fork);
+    }
+
     public void createIssue(String owner, String repo, long number, String title) {
         state.createIssue(owner, repo, number, title);
     }

@@ -159,6 +159,10 @@ final class ForgeState {
     synchronized void reset() {
         missingWorkflows.clear();
         repos.clear();
+        archivedRepos.clear();
+        forkRepos.clear();
+        assignees.clear();
+        milestones.clear();
         nextId = 1;
     }
 
@@ -202,6 +206,55 @@ final class ForgeState {
         Label label = new Label(nextId++, name, color);
         repoOrCreate(owner, repo).labels.add(label);
         return label;
+    }
+
+    // ---- assignees and milestones (listed with an issue; set by tests only) ----
+
+    private final Map<String, List<String>> assignees = new HashMap<>();
+    private final java.util.Set<String> milestones = new java.util.HashSet<>();
+
+    synchronized void assign(String owner, String repo, long number, String login) {
+        assignees.computeIfAbsent(key(owner, repo) + "#" + number, k -> new ArrayList<>()).add(login);
+    }
+
+    synchronized void putInMilestone(String owner, String repo, long number) {
+        milestones.add(key(owner, repo) + "#" + number);
+    }
+
+    /** {@code assignees} and {@code milestone} as both forges put them in an issue's JSON. */
+    synchronized void putAssigneesAndMilestone(String owner, String repo, long number, Map<String, Object> json) {
+        String k = key(owner, repo) + "#" + number;
+        json.put("assignees", assignees.getOrDefault(k, List.of()).stream().map(login -> Map.of("login", login)).toList());
+        json.put("milestone", milestones.contains(k) ? Map.of("id", 1, "title", "v1") : null);
+    }
+
+    // ---- org repository listing (GET /orgs/{org}/repos) ----
+
+    private final java.util.Set<String> archivedRepos = new java.util.HashSet<>();
+    private final java.util.Set<String> forkRepos = new java.util.HashSet<>();
+
+    /** Creates the repository (if new) and flags it archived and/or a fork in the org listing. */
+    synchronized void flagRepository(String owner, String repo, boolean archived, boolean fork) {
+        repoOrCreate(owner, repo);
+        if (archived) {
+            archivedRepos.add(key(owner, repo));
+        }
+        if (fork) {
+            forkRepos.add(key(owner, repo));
+        }
+    }
+
+    /** The org's repositories by name (lower-cased, as stored), sorted, as {@code name, full_name, archived, fork}. */
+    synchronized List<Map<String, Object>> orgRepositories(String owner) {
+        String prefix = (owner + "/").toLowerCase(Locale.ROOT);
+        return repos.keySet().stream().filter(k -> k.startsWith(prefix)).sorted().map(k -> {
+            Map<String, Object> json = new java.util.LinkedHashMap<>();
+            json.put("name", k.substring(prefix.length()));
+            json.put("full_name", k);
+            json.put("archived", archivedRepos.contains(k));
+            json.put("fork", forkRepos.contains(k));
+            return json;
+        }).toList();
     }
 
     synchronized boolean hasRepository(String owner, String repo) {

@@ -45,7 +45,9 @@ final class ForgejoRoutes {
         this.apiUrl = apiUrl;
         this.maxPageSize = maxPageSize;
         this.api = api;
-        routes.on("GET", REPO, this::getRepository)
+        routes.on("GET", "/orgs/([^/]+)/repos", (request, m) -> paged(request, m.group(0),
+                        state.orgRepositories(Routes.segment(m, 1)), page -> page))
+                .on("GET", REPO, this::getRepository)
                 .on("GET", REPO + "/issues", this::listIssues)
                 .on("POST", REPO + "/issues", this::createIssue)
                 .on("GET", REPO + "/issues/(\\d{1,18})", this::getIssue)
@@ -369,6 +371,7 @@ final class ForgejoRoutes {
         json.put("labels", issue.labels().stream().map(this::labelJson).toList());
         json.put("created_at", GitHubRoutes.timestamp(issue.createdAt()));
         json.put("updated_at", GitHubRoutes.timestamp(issue.updatedAt()));
+        state.putAssigneesAndMilestone(owner, repo, issue.number(), json);
         json.put("pull_request", issue.pull().map(pull -> Map.of("merged", pull.merged(), "draft", pull.draft()))
                 .orElse(null));
         return json;

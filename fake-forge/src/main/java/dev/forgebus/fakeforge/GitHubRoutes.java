@@ -46,7 +46,9 @@ final class GitHubRoutes {
         this.apiUrl = apiUrl;
         this.maxPageSize = maxPageSize;
         this.api = api;
-        routes.on("GET", REPO, this::getRepository)
+        routes.on("GET", "/orgs/([^/]+)/repos", (request, m) -> paged(request, m.group(0),
+                        state.orgRepositories(Routes.segment(m, 1)), page -> page))
+                .on("GET", REPO, this::getRepository)
                 .on("GET", REPO + "/issues", this::listIssues)
                 .on("POST", REPO + "/issues", this::createIssue)
                 .on("GET", REPO + "/issues/(\\d{1,18})", this::getIssue)
@@ -431,6 +433,7 @@ final class GitHubRoutes {
         json.put("labels", issue.labels().stream().map(this::labelJson).toList());
         json.put("created_at", timestamp(issue.createdAt()));
         json.put("updated_at", timestamp(issue.updatedAt()));
+        state.putAssigneesAndMilestone(owner, repo, issue.number(), json);
         json.put("html_url", "https://github.com/" + owner + "/" + repo + "/issues/" + issue.number());
         issue.pull().ifPresent(pull -> json.put("pull_request", Map.of(
                 "url", apiUrl + "/repos/" + owner + "/" + repo + "/pulls/" + issue.number())));

@@ -52,6 +52,12 @@ public interface ForgeClient {
      */
     IssuePage openIssuesPage(RepoRef repo, int page) throws ForgeCallException, InterruptedException;
 
+    /**
+     * Every repository of org {@code owner} as the forge lists it, archived and forks included, at
+     * most {@link OrgRepository#MAX_LISTED} (more is a permanent failure, not a silent cut).
+     */
+    List<OrgRepository> orgRepositories(String owner) throws ForgeCallException, InterruptedException;
+
     /** One issue or pull request, empty when it does not exist. */
     Optional<ForgeIssue> issue(RepoRef repo, long number) throws ForgeCallException, InterruptedException;
 

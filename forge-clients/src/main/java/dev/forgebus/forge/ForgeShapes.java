@@ -20,7 +20,19 @@ final class ForgeShapes {
         return new ForgeIssue(issue.path("number").asLong(), ForgePaging.text(issue.path("title")),
                 "open".equals(issue.path("state").asText()), !pull.isMissingNode() && !pull.isNull(),
                 ForgePaging.labelNames(issue.path("labels")), ForgePaging.text(issue.path("user").path("login")),
-                ForgePaging.instant(issue.path("updated_at")));
+                ForgePaging.instant(issue.path("updated_at")), assignees(issue.path("assignees")),
+                issue.path("milestone").isObject());
+    }
+
+    private static java.util.List<String> assignees(JsonNode assignees) {
+        java.util.List<String> logins = new java.util.ArrayList<>();
+        assignees.forEach(a -> logins.add(ForgePaging.text(a.path("login"))));
+        return logins;
+    }
+
+    static OrgRepository orgRepository(JsonNode repo) {
+        return new OrgRepository(ForgePaging.text(repo.path("name")), repo.path("archived").asBoolean(),
+                repo.path("fork").asBoolean());
     }
 
     static ForgeRelease release(JsonNode release) {

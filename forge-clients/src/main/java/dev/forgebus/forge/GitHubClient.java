@@ -96,6 +96,17 @@ public final class GitHubClient implements ForgeClient {
         return new IssuePage(issues, nextPage(answer.headers()).isPresent());
     }
 
+    /** {@code GET /orgs/{org}/repos?per_page=100}, every page. */
+    @Override
+    public List<OrgRepository> orgRepositories(String owner) throws ForgeCallException, InterruptedException {
+        List<OrgRepository> repos = new ArrayList<>();
+        for (JsonNode repo : ForgePaging.linked(http, "/orgs/" + ForgeHttp.segment(owner) + "/repos?per_page=" + PAGE_SIZE,
+                body -> body, OrgRepository.MAX_LISTED / PAGE_SIZE)) {
+            repos.add(ForgeShapes.orgRepository(repo));
+        }
+        return List.copyOf(repos);
+    }
+
     /** {@code GET /repos/{owner}/{repo}/issues/{number}}; 404 (and 410, a deleted issue) answer empty. */
     @Override
     public Optional<ForgeIssue> issue(RepoRef repo, long number) throws ForgeCallException, InterruptedException {

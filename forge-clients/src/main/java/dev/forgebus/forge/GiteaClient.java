@@ -157,6 +157,17 @@ public final class GiteaClient implements ForgeClient {
         return new IssuePage(issues, more);
     }
 
+    /** {@code GET /orgs/{org}/repos?limit=50&page=N}, every page. */
+    @Override
+    public List<OrgRepository> orgRepositories(String owner) throws ForgeCallException, InterruptedException {
+        List<OrgRepository> repos = new ArrayList<>();
+        for (JsonNode repo : ForgePaging.numbered(http, "/orgs/" + ForgeHttp.segment(owner) + "/repos", PAGE_SIZE,
+                OrgRepository.MAX_LISTED / PAGE_SIZE)) {
+            repos.add(ForgeShapes.orgRepository(repo));
+        }
+        return List.copyOf(repos);
+    }
+
     /** {@code GET /repos/{owner}/{repo}/issues/{index}}; 404 answers empty. */
     @Override
     public Optional<ForgeIssue> issue(RepoRef repo, long number) throws ForgeCallException, InterruptedException {

@@ -5,6 +5,7 @@ import java.util.Optional;
 
 import dev.forgebus.common.config.ModuleBlock;
 import dev.forgebus.common.config.ModuleDeclaration;
+import dev.forgebus.common.schedule.ScheduledJobs;
 import dev.forgebus.common.config.ModuleId;
 import dev.forgebus.common.config.TriggerVerdict;
 import dev.forgebus.common.emit.WorkEvent;
@@ -44,8 +45,9 @@ public final class TriggerGuard implements ModuleHandler {
     private static <S extends ModuleBlock> Optional<String> miss(ModuleDeclaration<S> declaration, WorkItem item,
                                                                  HandlerContext context)
             throws ForgeCallException, InterruptedException {
-        if (!(declaration.start() instanceof ModuleDeclaration.Start.Webhooks<S> webhooks) || webhooks.lookup().isPresent()
-                || WorkEvent.isWork(item.envelope())) {
+        Optional<ModuleDeclaration.Start.Webhooks<S>> start = declaration.webhooks();
+        if (start.isEmpty() || start.get().lookup().isPresent() || WorkEvent.isWork(item.envelope())
+                || ScheduledJobs.FORGE_ID.equals(item.envelope().forge())) {
             // Work the module fanned out to itself: its trigger fired for the item that fanned it out.
             return Optional.empty();
         }
@@ -53,7 +55,7 @@ public final class TriggerGuard implements ModuleHandler {
         if (settings.isEmpty()) {
             return Optional.empty();
         }
-        TriggerVerdict verdict = webhooks.trigger().decide(settings.get(), item.envelope());
+        TriggerVerdict verdict = start.get().trigger().decide(settings.get(), item.envelope());
         return verdict.fires() ? Optional.empty()
                 : Optional.of("not a trigger of " + declaration.id() + " (" + verdict.why().orElse(item.envelope().eventAction()) + ")");
     }

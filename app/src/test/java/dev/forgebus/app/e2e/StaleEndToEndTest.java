@@ -147,6 +147,28 @@ class StaleEndToEndTest {
         assertThat(writes()).hasSize(writesBefore);
     }
 
+    @Test
+    void a_signed_comment_webhook_on_a_stale_labelled_issue_removes_the_label_on_the_forge() throws Exception {
+        // Given issue 40 of app, labelled stale
+        github.createIssue("MyOrg", "app", 40, "old and stale");
+        github.labelIssue("MyOrg", "app", 40, "stale");
+        String delivery = RunningForgebus.newDelivery();
+
+        // When someone comments (GitHub's issue_comment.created shape, as in the shared corpus)
+        HttpResponse<String> accepted = forgebus.postGithub("issue_comment", delivery, ("""
+                {"action":"created",
+                 "issue":{"number":40,"title":"old and stale","state":"open","labels":[{"id":1,"name":"stale"}],"user":{"login":"someone"}},
+                 "comment":{"id":900,"body":"Still happens on 2.1","user":{"login":"octocat","type":"User"}},
+                 "repository":{"name":"app","full_name":"MyOrg/app","owner":{"login":"MyOrg"}},
+                 "sender":{"login":"octocat","type":"User"}}""").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(accepted.statusCode()).as(accepted.body()).isBetween(200, 202);
+
+        // Then the stale label is deleted on the forge, once
+        await().atMost(WITHIN).untilAsserted(() ->
+                assertThat(github.requests(r -> r.is("DELETE", "/repos/MyOrg/app/issues/40/labels/stale"))).hasSize(1));
+        assertThat(github.labels("MyOrg", "app", 40)).isEmpty();
+    }
+
     private String run() throws Exception {
         HttpResponse<String> run = forgebus.admin("POST", "/admin/jobs/" + JOB + "/run", null, RunningForgebus.ADMIN_TOKEN);
         assertThat(run.statusCode()).as(run.body()).isEqualTo(202);

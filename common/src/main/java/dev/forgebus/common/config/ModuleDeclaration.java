@@ -48,7 +48,16 @@ public record ModuleDeclaration<S extends ModuleBlock>(ModuleId id, String summa
 
     /** Whether webhooks start this module (the router decides it for every webhook). */
     public boolean webhookDriven() {
-        return start instanceof Start.Webhooks<S>;
+        return webhooks().isPresent();
+    }
+
+    /** The webhook trigger of this module: its start, or the webhooks a scheduled module also takes. */
+    public Optional<Start.Webhooks<S>> webhooks() {
+        return switch (start) {
+            case Start.Webhooks<S> w -> Optional.of(w);
+            case Start.Schedule<S> s -> s.webhooks();
+            case Start.Emitted<S> e -> Optional.empty();
+        };
     }
 
     /** Where a module's block may be written. */
@@ -117,9 +126,14 @@ public record ModuleDeclaration<S extends ModuleBlock>(ModuleId id, String summa
         }
 
         /** The scheduler's ticks, one job per {@code jobs} entry (SPEC 8). */
-        record Schedule<S extends ModuleBlock>(ScheduledJobSource jobs) implements Start<S> {
+        record Schedule<S extends ModuleBlock>(ScheduledJobSource jobs, Optional<Webhooks<S>> webhooks) implements Start<S> {
             public Schedule {
                 Objects.requireNonNull(jobs, "jobs");
+                Objects.requireNonNull(webhooks, "webhooks");
+            }
+
+            public Schedule(ScheduledJobSource jobs) {
+                this(jobs, Optional.empty());
             }
         }
 

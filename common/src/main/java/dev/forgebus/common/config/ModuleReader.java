@@ -103,7 +103,9 @@ public final class ModuleReader {
                 b.text("stale_comment").map(NodeReader.Text::value)
                         .orElse(StaleSettings.defaultStaleComment(daysUntilStale, daysUntilClose)),
                 b.text("close_comment").map(NodeReader.Text::value)
-                        .orElse(StaleSettings.defaultCloseComment(daysUntilClose)));
+                        .orElse(StaleSettings.defaultCloseComment(daysUntilClose)),
+                b.choice("sweep", StaleSettings.Sweep.LISTED, StaleSettings.Sweep.values(), StaleSettings.Sweep::id),
+                b.bool("dry_run", false), b.bool("exempt_assignees", false), b.bool("exempt_milestones", false));
     }
 
     NotificationSettings notifications(YamlBlock b) {

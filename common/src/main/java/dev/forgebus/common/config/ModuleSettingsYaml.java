@@ -70,6 +70,10 @@ final class ModuleSettingsYaml {
         m.put("schedule", s.schedule());
         m.put("time_zone", s.timeZone().getId());
         m.put("include_pull_requests", s.includePullRequests());
+        m.put("sweep", s.sweep().id());
+        m.put("dry_run", s.dryRun());
+        m.put("exempt_assignees", s.exemptAssignees());
+        m.put("exempt_milestones", s.exemptMilestones());
         if (!s.staleComment().equals(StaleSettings.defaultStaleComment(s.daysUntilStale(), s.daysUntilClose()))) {
             m.put("stale_comment", text(s.staleComment()));
         }

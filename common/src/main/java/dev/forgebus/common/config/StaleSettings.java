@@ -17,15 +17,41 @@ import java.util.Objects;
  * @param includePullRequests also sweep pull requests, not only issues
  * @param staleComment        posted when marking; "" posts nothing
  * @param closeComment        posted when closing; "" posts nothing
+ * @param sweep               which repositories of the org a sweep visits (read from the org's block)
+ * @param dryRun              read and decide as usual, write nothing; the outcome says what it would do
+ * @param exemptAssignees     items with any assignee are never marked or closed
+ * @param exemptMilestones    items in a milestone are never marked or closed
  */
 public record StaleSettings(boolean enabled, int daysUntilStale, int daysUntilClose, String staleLabel,
                               List<String> exemptLabels, String schedule, ZoneId timeZone, boolean includePullRequests,
-                              String staleComment, String closeComment) implements ModuleBlock {
+                              String staleComment, String closeComment, Sweep sweep, boolean dryRun,
+                              boolean exemptAssignees, boolean exemptMilestones) implements ModuleBlock {
+
+    /** Which repositories of an org a stale sweep visits ({@code stale_management.sweep}). */
+    public enum Sweep {
+        /** Only the repositories listed under the org's {@code repositories:} (the default). */
+        LISTED("listed"),
+        /** Every repository the forge lists for the org (archived and forks skipped), listed or not. */
+        ALL_REPOSITORIES("all_repositories");
+
+        private final String id;
+
+        Sweep(String id) {
+            this.id = id;
+        }
+
+        /** The value as written in the config. */
+        public String id() {
+            return id;
+        }
+    }
 
     public static final int DEFAULT_DAYS_UNTIL_STALE = 60;
     public static final int DEFAULT_DAYS_UNTIL_CLOSE = 7;
     public static final String DEFAULT_STALE_LABEL = "stale";
     public static final String DEFAULT_SCHEDULE = "0 3 * * *";
+    /** Every comment Forgebus's stale module writes carries this (a hidden HTML comment), and no one else's does. */
+    public static final String OWN_COMMENT_MARKER = "<!-- forgebus:stale";
 
     public StaleSettings {
         Objects.requireNonNull(staleLabel, "staleLabel");
@@ -34,6 +60,15 @@ public record StaleSettings(boolean enabled, int daysUntilStale, int daysUntilCl
         Objects.requireNonNull(timeZone, "timeZone");
         Objects.requireNonNull(staleComment, "staleComment");
         Objects.requireNonNull(closeComment, "closeComment");
+        Objects.requireNonNull(sweep, "sweep");
+    }
+
+    /** Settings without the sweep, dry-run and exemption keys (their defaults: listed, false, false, false). */
+    public StaleSettings(boolean enabled, int daysUntilStale, int daysUntilClose, String staleLabel,
+                         List<String> exemptLabels, String schedule, ZoneId timeZone, boolean includePullRequests,
+                         String staleComment, String closeComment) {
+        this(enabled, daysUntilStale, daysUntilClose, staleLabel, exemptLabels, schedule, timeZone, includePullRequests,
+                staleComment, closeComment, Sweep.LISTED, false, false, false);
     }
 
     static String defaultStaleComment(int daysUntilStale, int daysUntilClose) {

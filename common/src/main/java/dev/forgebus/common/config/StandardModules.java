@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import dev.forgebus.common.event.DeliveryNames;
 import dev.forgebus.common.event.EventEnvelope;
 import dev.forgebus.common.event.WebhookEvents;
@@ -56,9 +58,11 @@ public final class StandardModules {
             "marks and closes inactive issues (and pull requests), per org on its schedule (SPEC 7.3)",
             new ModuleDeclaration.Block<>(StaleSettings.class, ORG_AND_REPOSITORY,
                     List.of("enabled", "days_until_stale", "days_until_close", "stale_label", "exempt_labels",
-                            "schedule", "time_zone", "include_pull_requests", "stale_comment", "close_comment"),
+                            "schedule", "time_zone", "include_pull_requests", "stale_comment", "close_comment",
+                            "sweep", "dry_run", "exempt_assignees", "exempt_milestones"),
                     (b, r) -> Optional.of(r.stale(b)), ModuleSettingsYaml::stale),
-            new ModuleDeclaration.Start.Schedule<>(ScheduledJobs::stale));
+            new ModuleDeclaration.Start.Schedule<>(ScheduledJobs::stale,
+                    Optional.of(new ModuleDeclaration.Start.Webhooks<>(StandardModules::staleActivityTrigger))));
 
     public static final ModuleDeclaration<DependencyTriggerSettings> DEPENDENCY_TRIGGERS = ModuleDeclaration.withBlock(
             ModuleId.DEPENDENCY_TRIGGERS,
@@ -128,6 +132,33 @@ public final class StandardModules {
             return TriggerVerdict.notATrigger(e.eventAction() + "; the title did not change");
         }
         return TriggerVerdict.FIRES;
+    }
+
+    /**
+     * Activity on a stale-labelled item (SPEC 7.3 "activity after marking removes the label"): a
+     * comment created that is not one of Forgebus's own (those carry {@link StaleSettings#OWN_COMMENT_MARKER};
+     * the token's login is not known here), or a push to a pull request. The payload's labels say
+     * whether the item is stale: every comment of every repository would otherwise become work; the
+     * handler still reads the current labels before removing one.
+     */
+    private static TriggerVerdict staleActivityTrigger(StaleSettings s, EventEnvelope e) {
+        JsonNode item;
+        if (e.event().equals("issue_comment") && WebhookEvents.action(e).equals("created")) {
+            if (e.payload().path("comment").path("body").asText("").contains(StaleSettings.OWN_COMMENT_MARKER)) {
+                return TriggerVerdict.notATrigger(e.eventAction() + "; Forgebus's own stale comment");
+            }
+            item = e.payload().path("issue");
+        } else if (e.event().equals("pull_request") && WebhookEvents.action(e).equals("synchronize")) {
+            item = e.payload().path("pull_request");
+        } else {
+            return TriggerVerdict.NOT_A_TRIGGER;
+        }
+        for (JsonNode label : item.path("labels")) {
+            if (label.path("name").asText("").equalsIgnoreCase(s.staleLabel())) {
+                return TriggerVerdict.FIRES;
+            }
+        }
+        return TriggerVerdict.notATrigger(e.eventAction() + "; the item is not labelled " + s.staleLabel());
     }
 
     /** on: release -> release published; on: tag_push -> a tag push (not its deletion). */

@@ -53,6 +53,6 @@ class ModuleCatalogTest {
                 .containsExactly("auto_triage", "stale_management", "dependency_triggers", "release", "auto_merge", "mirror",
                         "notifications");
         assertThat(standard.webhookDriven()).extracting(m -> m.id().id())
-                .containsExactly("triage", "dependency-triggers", "release", "auto-merge", "mirror");
+                .containsExactly("triage", "stale", "dependency-triggers", "release", "auto-merge", "mirror");
     }
 }

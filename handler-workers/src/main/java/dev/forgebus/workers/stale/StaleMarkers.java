@@ -1,12 +1,15 @@
 package dev.forgebus.workers.stale;
 
+import dev.forgebus.common.config.StaleSettings;
+
 /**
  * Hidden markers at the end of Forgebus's own comments, so a later sweep finds when it marked an
  * item and whether its close comment is already there, without knowing the token's login.
  */
 final class StaleMarkers {
-    static final String STALE = "<!-- forgebus:stale -->";
-    static final String CLOSE = "<!-- forgebus:stale-close -->";
+    // Both start with StaleSettings.OWN_COMMENT_MARKER, by which the webhook trigger tells our comments apart.
+    static final String STALE = StaleSettings.OWN_COMMENT_MARKER + " -->";
+    static final String CLOSE = StaleSettings.OWN_COMMENT_MARKER + "-close -->";
 
     private StaleMarkers() {
     }

@@ -67,6 +67,12 @@ final class StalePolicy {
         if (issue.labels().stream().anyMatch(label -> containsIgnoreCase(settings.exemptLabels(), label))) {
             return new Ignore("exempt label");
         }
+        if (settings.exemptAssignees() && !issue.assignees().isEmpty()) {
+            return new Ignore("assigned (exempt_assignees)");
+        }
+        if (settings.exemptMilestones() && issue.milestone()) {
+            return new Ignore("in a milestone (exempt_milestones)");
+        }
         if (containsIgnoreCase(issue.labels(), settings.staleLabel())) {
             return new Review();
         }

@@ -43,6 +43,19 @@ class StalePolicyTest {
     }
 
     @Test
+    void with_the_exemptions_on_assigned_items_and_items_in_a_milestone_are_ignored_and_with_them_off_they_are_marked() {
+        ForgeIssue assigned = new ForgeIssue(1, "t", true, false, List.of(), "someone", daysAgo(400), List.of("octocat"), false);
+        ForgeIssue planned = new ForgeIssue(2, "t", true, false, List.of("stale"), "someone", daysAgo(400), List.of(), true);
+        StaleSettings exempting = new StaleSettings(true, 60, 7, "stale", List.of(), "0 3 * * *", ZoneId.of("UTC"), false,
+                "", "", StaleSettings.Sweep.LISTED, false, true, true);
+
+        assertThat(StalePolicy.look(assigned, exempting, NOW)).isEqualTo(new StalePolicy.Ignore("assigned (exempt_assignees)"));
+        assertThat(StalePolicy.look(planned, exempting, NOW)).isEqualTo(new StalePolicy.Ignore("in a milestone (exempt_milestones)"));
+        assertThat(StalePolicy.look(assigned, SETTINGS, NOW)).isInstanceOf(StalePolicy.Mark.class);
+        assertThat(StalePolicy.look(planned, SETTINGS, NOW)).isInstanceOf(StalePolicy.Review.class);
+    }
+
+    @Test
     void a_stale_labelled_issue_is_reviewed_with_its_comments() {
         assertThat(StalePolicy.look(issue(false, daysAgo(1), "Stale"), SETTINGS, NOW)).isInstanceOf(StalePolicy.Review.class);
     }
