@@ -33,7 +33,7 @@ class ModuleTableDocTest {
             }).orElse("top-level section");
             String start = switch (m.start()) {
                 case ModuleDeclaration.Start.Webhooks<?> w -> "webhooks";
-                case ModuleDeclaration.Start.Schedule<?> s -> "scheduler ticks";
+                case ModuleDeclaration.Start.Schedule<?> s -> s.webhooks().isPresent() ? "scheduler ticks, webhooks" : "scheduler ticks";
                 case ModuleDeclaration.Start.Emitted<?> e -> "other modules' events";
             };
             rows.add("| `" + m.id().id() + "` | `" + m.id().configKey() + "` | " + block + " | " + start + " | "
