@@ -357,6 +357,11 @@ public final class FakeForge implements AutoCloseable {
         return state.addRun(owner, repo, workflow, status, conclusion, createdAt).id();
     }
 
+    /** Makes dispatches of {@code workflow} accepted (204) but start no run, as a forge whose runners never pick it up. */
+    public void startNoRuns(String owner, String repo, String workflow) {
+        state.startNoRuns(owner, repo, workflow);
+    }
+
     /** Makes {@code workflow} absent from the repository: a dispatch of it answers 404, as the forge does. */
     public void removeWorkflow(String owner, String repo, String workflow) {
         state.removeWorkflow(owner, repo, workflow);

@@ -158,6 +158,7 @@ final class ForgeState {
 
     synchronized void reset() {
         missingWorkflows.clear();
+        runlessWorkflows.clear();
         repos.clear();
         archivedRepos.clear();
         forkRepos.clear();
@@ -555,8 +556,17 @@ final class ForgeState {
         Repo r = repoOrCreate(owner, repo);
         r.workflowDispatches.add(new WorkflowDispatch(workflow, ref, Map.copyOf(inputs)));
         Run run = new Run(nextId++, workflow, ref, "queued", null, clock.instant());
-        r.runs.add(run);
+        if (!runlessWorkflows.contains(key(owner, repo) + "/" + workflow)) {
+            r.runs.add(run);
+        }
         return run;
+    }
+
+    /** Workflow files whose dispatches a test made start no run ({@code owner/repo/workflow}): accepted, then nothing. */
+    private final java.util.Set<String> runlessWorkflows = new java.util.HashSet<>();
+
+    synchronized void startNoRuns(String owner, String repo, String workflow) {
+        runlessWorkflows.add(key(owner, repo) + "/" + workflow);
     }
 
     /** Workflow files a test removed ({@code owner/repo/workflow}): dispatching them is a 404, as for a missing file. */

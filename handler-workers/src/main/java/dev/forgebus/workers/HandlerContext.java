@@ -28,6 +28,7 @@ public final class HandlerContext {
     private final HandlerServices services;
     private final Clock clock;
     private RepoSettingsSource.Resolved resolved;
+    private volatile boolean wroteProgress;
 
     HandlerContext(EventEnvelope item, HandlerServices services, Clock clock) {
         this.item = Objects.requireNonNull(item, "item");
@@ -133,7 +134,42 @@ public final class HandlerContext {
      * @throws IllegalStateException when the services are not bound to a module or have no stores
      */
     public ProgressStore progress() {
-        return services.progress().of(module());
+        return new Recording(services.progress().of(module()));
+    }
+
+    /**
+     * Whether this handling wrote to the progress store ({@code put} or {@code remove} acknowledged):
+     * durable progress. The runtime reads it after {@code handle} returned a re-check, and counts
+     * re-checks against {@code ModuleWorker.MAX_RECHECKS} only since the item last made progress.
+     */
+    public boolean wroteProgress() {
+        return wroteProgress;
+    }
+
+    /** The module's store, noting each acknowledged write as progress of this item. */
+    private final class Recording implements ProgressStore {
+        private final ProgressStore store;
+
+        Recording(ProgressStore store) {
+            this.store = store;
+        }
+
+        @Override
+        public java.util.Optional<String> get(String key) throws ForgeCallException, InterruptedException {
+            return store.get(key);
+        }
+
+        @Override
+        public void put(String key, String value) throws ForgeCallException, InterruptedException {
+            store.put(key, value);
+            wroteProgress = true;
+        }
+
+        @Override
+        public void remove(String key) throws ForgeCallException, InterruptedException {
+            store.remove(key);
+            wroteProgress = true;
+        }
     }
 
     private ModuleId module() {

@@ -39,9 +39,10 @@ public sealed interface Decision {
     /**
      * The handler asked to see the item again after {@code delay} (no failure, no attempt spent):
      * move it to the retry tier for that delay, due {@code delay} from now, and commit its offset
-     * once Kafka acknowledged the move.
+     * once Kafka acknowledged the move. {@code progressed}: the handling that asked wrote to the
+     * item's progress store, which starts its count of re-checks without progress again.
      */
-    record Recheck(Duration delay, String reason) implements Decision {
+    record Recheck(Duration delay, String reason, boolean progressed) implements Decision {
         public Recheck {
             Objects.requireNonNull(delay, "delay");
             Objects.requireNonNull(reason, "reason");

@@ -110,9 +110,12 @@ import io.micrometer.core.instrument.MeterRegistry;
  * {@code recheck.reason}; no attempt is spent ({@code retry.attempt} stays what it was). Then its
  * offset is finished like a retry's. When due, the handler gets it again with
  * {@link WorkItem#isRecheck()}. No outcome is written for a re-check: the item's DONE or
- * DEAD_LETTER comes when it finishes. After {@link #MAX_RECHECKS} re-checks the next request is
- * answered with DONE, note "re-check limit reached", so a handler bug cannot loop forever; a delay
- * above {@link #MAX_RECHECK_DELAY} is cut to it. A re-check whose delay exceeds its tier's holds
+ * DEAD_LETTER comes when it finishes. After {@link #MAX_RECHECKS} re-checks in a row without
+ * progress (the handling that asked wrote nothing to the progress store; counted in
+ * {@value #RECHECK_SINCE_PROGRESS}) the next request is answered with DONE, note "re-check limit
+ * reached", so a handler bug cannot loop forever, while a long sweep that records its cursor before
+ * each re-check goes on; after {@link #MAX_RECHECKS_TOTAL} re-checks in all it is answered DONE
+ * whatever the progress ("re-check ceiling reached"). A delay above {@link #MAX_RECHECK_DELAY} is cut to it. A re-check whose delay exceeds its tier's holds
  * the items behind it in that tier partition until it is due (one head-of-line pause per tier).
  *
  * <h2>What order remains</h2>
@@ -133,14 +136,28 @@ public final class ModuleWorker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModuleWorker.class);
     private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(10);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
-    /** Re-checks one item may ask for; the next request finishes it (a handler bug must not loop forever). */
+    /**
+     * Re-checks one item may ask for in a row without making progress (no write to its progress
+     * store during the handling that asked); the next request finishes it, so a handler bug cannot
+     * loop. Progress resets this count, not {@link #MAX_RECHECKS_TOTAL}.
+     */
     public static final int MAX_RECHECKS = 100;
+    /**
+     * Re-checks one item may ask for in all, progress or not: the backstop for a handler that writes
+     * its store on every handling without ever finishing (at one re-check per 5 minutes, about 35 days).
+     */
+    public static final int MAX_RECHECKS_TOTAL = 10_000;
     /** The longest re-check delay: a longer one is cut to it (it would hold its tier partition that long). */
     public static final Duration MAX_RECHECK_DELAY = Duration.ofHours(24);
     /** Header suffix: re-checks the item has had so far (read on retry topics only). */
     public static final String RECHECK_COUNT = "recheck.count";
     /** Header suffix: why the handler asked for the pending re-check; present only on an item waiting for one. */
     public static final String RECHECK_REASON = "recheck.reason";
+    /**
+     * Header suffix: re-checks since the item last made progress (read on retry topics only); absent
+     * on items written before it existed, which count all their re-checks, as before.
+     */
+    public static final String RECHECK_SINCE_PROGRESS = "recheck.since-progress";
     /** Header suffix: times the item was parked because the forge paused its credential (a retry.* header). */
     public static final String PARKINGS = "retry.parkings";
 
@@ -339,9 +356,10 @@ public final class ModuleWorker implements AutoCloseable {
         int attempt = (retried ? intHeader(record, DeadLetterHeaders.RETRY_ATTEMPT).orElse(0) : 0) + 1;
         Instant first = retried ? instantHeader(record, DeadLetterHeaders.RETRY_FIRST_FAILED_AT).orElse(null) : null;
         int rechecks = retried ? intHeader(record, RECHECK_COUNT).orElse(0) : 0;
+        int sinceProgress = retried ? intHeader(record, RECHECK_SINCE_PROGRESS).orElse(rechecks) : 0;
         boolean recheck = retried && DeadLetterHeaders.text(record.headers(), topics, RECHECK_REASON).isPresent();
         int parkings = retried ? intHeader(record, PARKINGS).orElse(0) : 0;
-        return new Delivery(attempt, first, recheck, rechecks, parkings);
+        return new Delivery(attempt, first, recheck, rechecks, sinceProgress, parkings);
     }
 
     private void seek(LaneSchedule.Rewind rewind) {
@@ -585,7 +603,9 @@ public final class ModuleWorker implements AutoCloseable {
                     return new Completion.Finished(ticket);
                 }
                 case Decision.Recheck recheck -> {
-                    String tier = publishRecheck(record, attempt, delivery.rechecks() + 1, recheck, now.plus(recheck.delay()));
+                    int sinceProgress = recheck.progressed() ? 1 : delivery.rechecksSinceProgress() + 1;
+                    String tier = publishRecheck(record, attempt, delivery.rechecks() + 1, sinceProgress, recheck,
+                            now.plus(recheck.delay()));
                     metrics.recheck();
                     LOG.info("worker {}: item {} re-check {} in {} from {} ({})", module.id(), idOf(record), delivery.rechecks() + 1,
                             recheck.delay(), tier, recheck.reason());
@@ -632,14 +652,21 @@ public final class ModuleWorker implements AutoCloseable {
         try {
             WorkItem work = new WorkItem(item, attempt, Optional.ofNullable(delivery.firstFailedAt()), delivery.recheck(),
                     delivery.rechecks());
-            Result result = handler.handle(work, services.contextFor(item, settings.clock()));
+            HandlerContext context = services.contextFor(item, settings.clock());
+            Result result = handler.handle(work, context);
+            // Progress made by this handling starts the count without progress again (at this re-check).
+            int withoutProgress = context.wroteProgress() ? 0 : delivery.rechecksSinceProgress();
             return switch (result) {
                 case null -> throw new IllegalStateException("handler " + module.id() + " returned no result");
                 case Result.Done done -> done.note().isEmpty() ? Decision.DONE : new Decision.Done(done.note());
-                case Result.RecheckAfter again when delivery.rechecks() >= MAX_RECHECKS ->
-                        new Decision.Done("re-check limit reached (" + MAX_RECHECKS + "); last reason: " + again.reason());
+                case Result.RecheckAfter again when delivery.rechecks() >= MAX_RECHECKS_TOTAL ->
+                        new Decision.Done("re-check ceiling reached (" + MAX_RECHECKS_TOTAL + "); last reason: " + again.reason());
+                case Result.RecheckAfter again when withoutProgress >= MAX_RECHECKS ->
+                        new Decision.Done("re-check limit reached (" + MAX_RECHECKS + " without progress); last reason: "
+                                + again.reason());
                 case Result.RecheckAfter again -> new Decision.Recheck(
-                        again.after().compareTo(MAX_RECHECK_DELAY) > 0 ? MAX_RECHECK_DELAY : again.after(), again.reason());
+                        again.after().compareTo(MAX_RECHECK_DELAY) > 0 ? MAX_RECHECK_DELAY : again.after(), again.reason(),
+                        context.wroteProgress());
             };
         } catch (InterruptedException e) {
             throw e;
@@ -714,6 +741,7 @@ public final class ModuleWorker implements AutoCloseable {
         headers.remove(topics.header(RECHECK_REASON)); // a retry of a failure is not a re-check
         if (record.topic().equals(workTopic)) {
             headers.remove(topics.header(RECHECK_COUNT)); // counts on retry topics only, where this worker wrote it
+            headers.remove(topics.header(RECHECK_SINCE_PROGRESS));
         }
         DeadLetterHeaders.put(headers, topics, DeadLetterHeaders.RETRY_DUE_AT, dueAt.toString());
         putOriginal(headers, record);
@@ -728,8 +756,8 @@ public final class ModuleWorker implements AutoCloseable {
      * {@code retry.attempt} says {@code attempt - 1} (this attempt did not fail, so it is not
      * spent); {@code retry.first-failed-at} is kept as it was (absent when nothing failed).
      */
-    private String publishRecheck(ConsumerRecord<byte[], byte[]> record, int attempt, int rechecks, Decision.Recheck recheck,
-                                  Instant dueAt) throws ExecutionException, InterruptedException {
+    private String publishRecheck(ConsumerRecord<byte[], byte[]> record, int attempt, int rechecks, int sinceProgress,
+                                  Decision.Recheck recheck, Instant dueAt) throws ExecutionException, InterruptedException {
         Headers headers = new RecordHeaders(record.headers().toArray());
         if (record.topic().equals(workTopic)) {
             // retry.* headers count on retry topics only: whatever a work-topic record carried is dropped.
@@ -742,6 +770,7 @@ public final class ModuleWorker implements AutoCloseable {
         DeadLetterHeaders.put(headers, topics, DeadLetterHeaders.RETRY_ATTEMPT, Integer.toString(attempt - 1));
         DeadLetterHeaders.put(headers, topics, DeadLetterHeaders.RETRY_DUE_AT, dueAt.toString());
         DeadLetterHeaders.put(headers, topics, RECHECK_COUNT, Integer.toString(rechecks));
+        DeadLetterHeaders.put(headers, topics, RECHECK_SINCE_PROGRESS, Integer.toString(sinceProgress));
         DeadLetterHeaders.put(headers, topics, RECHECK_REASON, recheck.reason());
         putOriginal(headers, record);
         String tier = retryTopics.get(tierFor(recheck.delay()));
@@ -766,6 +795,7 @@ public final class ModuleWorker implements AutoCloseable {
                 }
             }
             headers.remove(topics.header(RECHECK_COUNT));
+            headers.remove(topics.header(RECHECK_SINCE_PROGRESS));
             headers.remove(topics.header(RECHECK_REASON));
         }
         DeadLetterHeaders.put(headers, topics, DeadLetterHeaders.RETRY_ATTEMPT, Integer.toString(attempt - 1));
@@ -856,7 +886,7 @@ public final class ModuleWorker implements AutoCloseable {
     // ---------------------------------------------------------------- state
 
     /** What the headers say about this delivery of an item; {@code firstFailedAt} null when nothing failed. */
-    private record Delivery(int attempt, Instant firstFailedAt, boolean recheck, int rechecks, int parkings) {
+    private record Delivery(int attempt, Instant firstFailedAt, boolean recheck, int rechecks, int rechecksSinceProgress, int parkings) {
     }
 
     /** What a handler thread reports to the polling thread about one item. */

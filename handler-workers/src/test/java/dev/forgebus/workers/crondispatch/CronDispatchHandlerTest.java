@@ -160,6 +160,32 @@ class CronDispatchHandlerTest {
     }
 
     @Test
+    void a_dispatch_whose_run_never_starts_is_a_timeout_after_run_timeout_and_the_next_repository_is_dispatched() throws Exception {
+        // Given a forge that accepts a's dispatch but never starts a run for it
+        github.startNoRuns("MyOrg", "a", "codeql.yml");
+        Instant timeout = clock.instant().plus(Duration.ofMinutes(30));
+        assertThat(tick(false)).isInstanceOf(Result.RecheckAfter.class);
+        assertThat(github.workflowDispatches("MyOrg", "a")).hasSize(1);
+
+        // When the clock passes on, polls before run_timeout (30m) keep waiting and dispatch nothing more
+        int polls = 0;
+        while (clock.instant().isBefore(timeout)) {
+            Result r = tick(true);
+            assertThat(r).as("poll at %s", clock.instant()).isInstanceOf(Result.RecheckAfter.class);
+            assertThat(github.workflowDispatches("MyOrg", "b")).isEmpty();
+            clock.advance(((Result.RecheckAfter) r).after());
+            polls++;
+        }
+        tick(true);
+
+        // Then a is timed out (not dispatched again), b is dispatched, within a bounded number of polls
+        assertThat(github.workflowDispatches("MyOrg", "a")).hasSize(1);
+        assertThat(github.workflowDispatches("MyOrg", "b")).hasSize(1);
+        assertThat(progress.get(TICK)).contains("\"timed_out\":1");
+        assertThat(polls).isBetween(2, 30);
+    }
+
+    @Test
     void a_redelivery_after_a_crash_between_recording_and_dispatching_does_not_dispatch_twice() throws Exception {
         tick(false);
         // The crash: the dispatch reached the forge but its acceptance was not recorded.

@@ -151,7 +151,7 @@ class RecheckTest {
                     .containsExactly(ModuleWorker.MAX_RECHECKS - 1, ModuleWorker.MAX_RECHECKS);
             assertThat(outcomes.outcomes()).singleElement().satisfies(o -> {
                 assertThat(o.status()).isEqualTo(WorkOutcome.Status.DONE);
-                assertThat(o.error()).startsWith("re-check limit reached (100)").contains("again");
+                assertThat(o.error()).startsWith("re-check limit reached (100 without progress)").contains("again");
             });
         }
     }
