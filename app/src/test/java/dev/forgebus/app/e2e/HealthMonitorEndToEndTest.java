@@ -26,6 +26,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.forgebus.app.Main;
 import dev.forgebus.common.event.Json;
 import dev.forgebus.fakeforge.FakeForge;
+import dev.forgebus.fakeforge.FakeReceivers;
 import dev.forgebus.fakeforge.RecordedRequest;
 
 /**
@@ -46,6 +47,7 @@ class HealthMonitorEndToEndTest {
     private RunningForgebus forgebus;
     private Path configFile;
     private Path sinkFile;
+    private FakeReceivers receivers;
 
     @BeforeAll
     void start() throws Exception {
@@ -61,6 +63,7 @@ class HealthMonitorEndToEndTest {
         });
         target.start();
         sinkFile = dir.resolve("probes.jsonl");
+        receivers = FakeReceivers.start();
         String probes = """
                 health_monitor:
                   - name: api
@@ -68,8 +71,8 @@ class HealthMonitorEndToEndTest {
                     every: 1h
                     timeout: 2s
                     expect_body_contains: ok
-                    sinks: [stdout, { file: "%s" }, { github_issue: MyOrg/ops }]
-                """.formatted(target.getAddress().getPort(), sinkFile);
+                    sinks: [stdout, { file: "%s" }, { github_issue: MyOrg/ops }, { webhook: "%s" }]
+                """.formatted(target.getAddress().getPort(), sinkFile, receivers.url("hooks/probes"));
         String yaml = RunningForgebus.config(forge.apiUrl().toString(), TriageEndToEndTest.freePort(), probes);
         configFile = Files.writeString(dir.resolve("forgebus.yml"), yaml);
         forgebus = new RunningForgebus(yaml, dir.resolve("data"));
@@ -80,6 +83,7 @@ class HealthMonitorEndToEndTest {
         forgebus.close();
         target.stop(0);
         forge.close();
+        receivers.close();
     }
 
     @Test
@@ -101,14 +105,20 @@ class HealthMonitorEndToEndTest {
         assertThat(forge.issueTitle("MyOrg", "ops", issue)).isEqualTo("[health-monitor] api is down");
         assertThat(forge.issueState("MyOrg", "ops", issue)).isEqualTo("open");
         assertThat(Files.readAllLines(sinkFile)).singleElement().satisfies(l -> assertThat(json(l).path("state").asText()).isEqualTo("down"));
+        assertThat(receivers.accepted("hooks/probes")).singleElement().satisfies(r -> {
+            assertThat(json(r.body()).path("state").asText()).isEqualTo("down");
+            assertThat(json(r.body()).path("detail").asText()).contains("status 503, expected 200");
+            assertThat(r.header("Content-Type")).isEqualTo("application/json");
+        });
 
         // When the process restarts while the target is still down, and the next tick fails again
         forgebus.close();
         forgebus = new RunningForgebus(forgebus.yaml, dir.resolve("data"));
         runTick();
 
-        // Then no second issue
+        // Then no second issue, and the webhook heard nothing while it stayed down
         assertThat(issuesOpened()).hasSize(1);
+        assertThat(receivers.received("hooks/probes")).hasSize(1);
 
         // When the target is back
         status.set(200);
@@ -121,6 +131,7 @@ class HealthMonitorEndToEndTest {
         List<JsonNode> lines = Files.readAllLines(sinkFile).stream().map(HealthMonitorEndToEndTest::json).toList();
         assertThat(lines).extracting(l -> l.path("state").asText()).containsExactly("down", "up");
         assertThat(lines).allSatisfy(l -> assertThat(l.path("probe").asText()).isEqualTo("api"));
+        assertThat(receivers.received("hooks/probes")).extracting(r -> json(r.body()).path("state").asText()).containsExactly("down", "up");
     }
 
     /** {@code forgebus jobs run health-monitor:api}, then waits until the monitor finished that tick. */

@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forgebus.common.emit.EmittedEvents;
 import dev.forgebus.common.event.Json;
 import dev.forgebus.fakeforge.FakeForge;
+import dev.forgebus.fakeforge.FakeReceivers;
 
 /**
  * Mirror verification end to end (issue 12.4): a GitHub primary and a Forgejo pull mirror, each on
@@ -37,6 +38,7 @@ class MirrorEndToEndTest {
     static Path dir;
     private FakeForge github;
     private FakeForge forgejo;
+    private FakeReceivers receivers;
     private RunningForgebus forgebus;
 
     @BeforeAll
@@ -44,6 +46,7 @@ class MirrorEndToEndTest {
         github = FakeForge.start(FakeForge.Flavor.GITHUB);
         forgejo = FakeForge.start(FakeForge.Flavor.FORGEJO);
         forgejo.nameToken("fj-token", "codeberg");
+        receivers = FakeReceivers.start();
         String yaml = RunningForgebus.config(github.apiUrl().toString(), TriageEndToEndTest.freePort(), "")
                 .replace("""
                         orgs:
@@ -55,7 +58,14 @@ class MirrorEndToEndTest {
                             webhook_secret: fj-secret
                         orgs:
                           FjOrg: { forge: codeberg }
-                        """.formatted(forgejo.apiUrl()))
+                          MyOrg-codeberg:
+                            name: MyOrg
+                            forge: codeberg
+                            notifications: { channels: [ { name: ops, type: webhook, url: "%s" } ] }
+                            repositories:
+                              site:
+                                mirror: { enabled: true, primary_forge: github, mirror: "codeberg:FjOrg/site", verify_on_push: true, max_drift_seconds: 1 }
+                        """.formatted(forgejo.apiUrl(), receivers.url("hooks/codeberg-ops")))
                 .replace("""
                               app: {}
                         """, """
@@ -64,6 +74,10 @@ class MirrorEndToEndTest {
                                 mirror: { enabled: true, primary_forge: github, mirror: "codeberg:FjOrg/lib", verify_on_push: true, max_drift_seconds: 1 }
                               docs:
                                 mirror: { enabled: true, primary_forge: github, mirror: "codeberg:FjOrg/docs", verify_on_push: true, max_drift_seconds: 1 }
+                              tagged:
+                                mirror: { enabled: true, primary_forge: github, mirror: "codeberg:FjOrg/tagged", verify_on_push: true, max_drift_seconds: 1, tags: true }
+                              www:
+                                mirror: { enabled: true, primary_forge: github, mirror: "github:MyOrg/www-mirror", verify_on_push: true, max_drift_seconds: 1 }
                         """);
         forgebus = new RunningForgebus(yaml, dir.resolve("data"));
     }
@@ -73,6 +87,7 @@ class MirrorEndToEndTest {
         forgebus.close();
         github.close();
         forgejo.close();
+        receivers.close();
     }
 
     @Test
@@ -124,6 +139,60 @@ class MirrorEndToEndTest {
         assertThat(branchReads(github, "docs")).as("one comparison, no re-check").isEqualTo(1);
         assertThat(forgejo.mirrorSyncs("FjOrg", "docs")).isZero();
         assertThat(trace(EmittedEvents.deliveryId("mirror", delivery, "mirror_drift")).path("sightings").size()).isZero();
+    }
+
+    @Test
+    void drift_of_a_mirror_configured_by_an_org_on_another_forge_is_notified_through_that_orgs_channels() throws Exception {
+        // Given MyOrg/site's mirror block in the codeberg org MyOrg (with a notification channel), the GitHub MyOrg having none
+        github.setBranch("MyOrg", "site", "main", A);
+        forgejo.setBranch("FjOrg", "site", "main", B);
+        String delivery = RunningForgebus.newDelivery();
+
+        // When GitHub delivers the push of A and the mirror stays behind
+        forgebus.postGithub("push", delivery, push("site", "refs/heads/main", A));
+
+        // Then the drift reaches the configuring org's channel, with both SHAs
+        await().atMost(WITHIN).until(() -> receivers.accepted("hooks/codeberg-ops").size() == 1);
+        assertThat(receivers.accepted("hooks/codeberg-ops").getFirst().body()).contains("mirror_drift").contains(A).contains(B);
+        assertThat(forgejo.mirrorSyncs("FjOrg", "site")).isEqualTo(1);
+    }
+
+    @Test
+    void a_github_mirror_that_drifted_is_notified_without_a_sync_call_and_the_outcome_says_why() throws Exception {
+        // Given a mirror on GitHub, which has no pull mirrors, behind its primary
+        github.setBranch("MyOrg", "www", "main", A);
+        github.setBranch("MyOrg", "www-mirror", "main", B);
+        String delivery = RunningForgebus.newDelivery();
+
+        // When GitHub delivers the push of A
+        forgebus.postGithub("push", delivery, push("www", "refs/heads/main", A));
+
+        // Then one drift notification, no sync request anywhere, and the outcome says why not
+        String drift = EmittedEvents.deliveryId("mirror", delivery, "mirror_drift");
+        await().atMost(WITHIN).until(() -> trace(drift).path("sightings").size() == 1);
+        await().atMost(WITHIN).until(() -> trace(delivery).toString().contains("mirror drift: branch main"));
+        assertThat(trace(delivery).toString()).contains("no sync: github has no pull mirrors");
+        assertThat(github.requests(r -> r.path().contains("mirror-sync"))).isEmpty();
+        assertThat(forgejo.requests(r -> r.path().contains("www"))).isEmpty();
+    }
+
+    @Test
+    void a_tag_push_is_compared_as_a_tag_only_where_tags_is_true() throws Exception {
+        // Given tag v1 equal on both copies of 'tagged' (tags: true) and of 'docs' (no tags key)
+        github.setTag("MyOrg", "tagged", "v1", A);
+        forgejo.setTag("FjOrg", "tagged", "v1", A);
+        String tagged = RunningForgebus.newDelivery();
+        String untagged = RunningForgebus.newDelivery();
+
+        // When GitHub delivers the two tag pushes
+        forgebus.postGithub("push", tagged, push("tagged", "refs/tags/v1", A));
+        forgebus.postGithub("push", untagged, push("docs", "refs/tags/v1", A));
+
+        // Then 'tagged' compared the tag heads and 'docs' read nothing
+        await().atMost(WITHIN).until(() -> trace(tagged).toString().contains("mirror in sync: tag v1"));
+        await().atMost(WITHIN).until(() -> trace(untagged).toString().contains("tags are not compared"));
+        assertThat(github.requests(r -> r.is("GET", "/repos/MyOrg/tagged/tags.*"))).hasSize(1);
+        assertThat(github.requests(r -> r.is("GET", "/repos/MyOrg/docs/tags.*"))).isEmpty();
     }
 
     /** go-scm's GitHub push delivery, moved to MyOrg/{@code repo} with {@code ref} at {@code after}. */

@@ -17,9 +17,35 @@ import java.util.Optional;
  * @param sinks        where state changes go
  * @param expectBodyContains text the response body must contain to be "up" (within the bytes read), if set
  * @param failuresBeforeDown consecutive failed probes before the target counts as down, so one blip does not page
+ * @param followRedirects which redirects a probe follows ({@code follow_redirects}, default {@code same_host})
  */
 public record HealthProbe(String name, URI url, Duration every, int expectStatus, Duration timeout,
-                          List<ProbeSink> sinks, Optional<String> expectBodyContains, int failuresBeforeDown) {
+                          List<ProbeSink> sinks, Optional<String> expectBodyContains, int failuresBeforeDown,
+                          FollowRedirects followRedirects) {
+
+    /**
+     * Which redirects a probe follows. The default keeps a compromised or misconfigured target from
+     * sending the monitor to another host; another host is followed only when the operator says so.
+     */
+    public enum FollowRedirects {
+        /** Only to the same scheme, host (as written: 127.0.0.1 and localhost differ) and port. */
+        SAME_HOST("same_host"),
+        /** To any URL, as many hops as allowed. */
+        ANY("any"),
+        /** Never: a redirect that is not the expected status is a failure. */
+        NONE("none");
+
+        private final String id;
+
+        FollowRedirects(String id) {
+            this.id = id;
+        }
+
+        /** The config value. */
+        public String id() {
+            return id;
+        }
+    }
 
     public static final Duration DEFAULT_EVERY = Duration.ofMinutes(1);
     public static final int DEFAULT_EXPECT_STATUS = 200;
@@ -31,6 +57,12 @@ public record HealthProbe(String name, URI url, Duration every, int expectStatus
         this(name, url, every, expectStatus, timeout, sinks, Optional.empty(), DEFAULT_FAILURES_BEFORE_DOWN);
     }
 
+    /** A probe following redirects on the same host only. */
+    public HealthProbe(String name, URI url, Duration every, int expectStatus, Duration timeout, List<ProbeSink> sinks,
+                       Optional<String> expectBodyContains, int failuresBeforeDown) {
+        this(name, url, every, expectStatus, timeout, sinks, expectBodyContains, failuresBeforeDown, FollowRedirects.SAME_HOST);
+    }
+
     public HealthProbe {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(url, "url");
@@ -38,6 +70,7 @@ public record HealthProbe(String name, URI url, Duration every, int expectStatus
         Objects.requireNonNull(timeout, "timeout");
         sinks = List.copyOf(sinks);
         Objects.requireNonNull(expectBodyContains, "expectBodyContains");
+        Objects.requireNonNull(followRedirects, "followRedirects");
         if (failuresBeforeDown < 1) {
             throw new IllegalArgumentException("failuresBeforeDown must be at least 1: " + failuresBeforeDown);
         }

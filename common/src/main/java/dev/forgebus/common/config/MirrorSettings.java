@@ -11,10 +11,17 @@ import java.util.Objects;
  * @param mirror          the mirror to compare against
  * @param verifyOnPush    compare on every push to the primary
  * @param maxDriftSeconds how long heads may differ before a sync is triggered and drift reported
+ * @param tags            compare a pushed tag too ({@code tags}, default false: branches only)
  */
-public record MirrorSettings(boolean enabled, String primaryForge, RepoRef mirror, boolean verifyOnPush, int maxDriftSeconds) implements ModuleBlock {
+public record MirrorSettings(boolean enabled, String primaryForge, RepoRef mirror, boolean verifyOnPush, int maxDriftSeconds,
+                             boolean tags) implements ModuleBlock {
 
     public static final int DEFAULT_MAX_DRIFT_SECONDS = 300;
+
+    /** Branches only, as without a {@code tags} key. */
+    public MirrorSettings(boolean enabled, String primaryForge, RepoRef mirror, boolean verifyOnPush, int maxDriftSeconds) {
+        this(enabled, primaryForge, mirror, verifyOnPush, maxDriftSeconds, false);
+    }
 
     public MirrorSettings {
         Objects.requireNonNull(primaryForge, "primaryForge");

@@ -216,10 +216,11 @@ public final class ModuleReader {
         Optional<RepoRef> mirror = b.text("mirror").flatMap(t -> repoRef(t, b.pathOf("mirror"), b.reader()));
         boolean verifyOnPush = b.bool("verify_on_push", true);
         int maxDrift = b.integer("max_drift_seconds", MirrorSettings.DEFAULT_MAX_DRIFT_SECONDS, 1, 7 * 24 * 3600);
+        boolean tags = b.bool("tags", false);
         if (mirror.isEmpty() || primary.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new MirrorSettings(enabled, primary.get(), mirror.get(), verifyOnPush, maxDrift));
+        return Optional.of(new MirrorSettings(enabled, primary.get(), mirror.get(), verifyOnPush, maxDrift, tags));
     }
 
     /**

@@ -126,6 +126,7 @@ final class ModuleSettingsYaml {
         m.put("mirror", mirror.mirror().toString());
         m.put("verify_on_push", mirror.verifyOnPush());
         m.put("max_drift_seconds", mirror.maxDriftSeconds());
+        m.put("tags", mirror.tags());
         return m;
     }
 

@@ -27,9 +27,13 @@ public sealed interface ProbeSink {
         }
     }
 
-    /** An issue opened when the target goes down, commented on and closed when it is back. */
-    record GitHubIssue(RepoRef repository) implements ProbeSink {
-        public GitHubIssue {
+    /**
+     * An issue opened when the target goes down, commented on and closed when it is back, in a
+     * repository on any declared forge (GitHub, Forgejo or Gitea): {@code issue: forge:Owner/repo},
+     * or the older {@code github_issue: Owner/repo}.
+     */
+    record Issue(RepoRef repository) implements ProbeSink {
+        public Issue {
             Objects.requireNonNull(repository, "repository");
         }
     }

@@ -22,10 +22,10 @@ final class ScheduledJobReader {
     static final List<String> CRON_KEYS = List.of("name", "schedule", "time_zone", "workflow", "repos", "sequential",
             "wait_for_completion", "ref", "run_timeout");
     static final List<String> PROBE_KEYS = List.of("name", "url", "every", "expect_status", "timeout", "sinks",
-            "expect_body_contains", "failures_before_down");
-    private static final List<String> SINK_KEYS = List.of("file", "webhook", "github_issue");
+            "expect_body_contains", "failures_before_down", "follow_redirects");
+    private static final List<String> SINK_KEYS = List.of("file", "webhook", "issue", "github_issue");
     private static final Pattern REPO_PATTERN = Pattern.compile("(?:([^:/\\s]+):)?[A-Za-z0-9_.*?\\[\\]!-]+/[A-Za-z0-9_.*?\\[\\]!-]+");
-    private static final String SINK_SHAPES = "stdout, {file: path}, {webhook: url} or {github_issue: Owner/repo}";
+    private static final String SINK_SHAPES = "stdout, {file: path}, {webhook: url}, {issue: forge:Owner/repo} or {github_issue: Owner/repo}";
 
     private final ForgeDirectory forges;
 
@@ -113,11 +113,13 @@ final class ScheduledJobReader {
         List<ProbeSink> sinks = probe.isSet("sinks") ? sinks(probe) : List.of(new ProbeSink.Stdout());
         Optional<String> bodyContains = probe.optionalString("expect_body_contains");
         int failuresBeforeDown = probe.integer("failures_before_down", HealthProbe.DEFAULT_FAILURES_BEFORE_DOWN, 1, 100);
+        HealthProbe.FollowRedirects followRedirects = probe.choice("follow_redirects", HealthProbe.FollowRedirects.SAME_HOST,
+                HealthProbe.FollowRedirects.values(), HealthProbe.FollowRedirects::id);
         if (name.isEmpty() || url.isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(new HealthProbe(name.get(), url.get(), every, expectStatus, timeout, sinks,
-                bodyContains, failuresBeforeDown));
+                bodyContains, failuresBeforeDown, followRedirects));
     }
 
     private List<ProbeSink> sinks(YamlBlock probe) {
@@ -158,16 +160,19 @@ final class ScheduledJobReader {
                 }
             });
             case "webhook" -> ModuleReader.webhookUrl(sink, "webhook").map(ProbeSink.Webhook::new);
-            default -> {
-                if (!sink.isSet("github_issue")) {
-                    sink.missing("github_issue");
-                }
-                yield sink.text("github_issue")
-                        .flatMap(t -> forges.repoRef(t, sink.pathOf("github_issue"), forges.onlyForgeOfType(ForgeType.GITHUB),
-                                sink.reader()))
-                        .map(ProbeSink.GitHubIssue::new);
-            }
+            // issue: any declared forge, the prefix required unless only one forge is declared;
+            // github_issue: as before, unprefixed means the only GitHub forge.
+            case "issue" -> issueSink(sink, "issue", forges.ids().size() == 1 ? Optional.of(forges.ids().get(0)) : Optional.empty());
+            default -> issueSink(sink, "github_issue", forges.onlyForgeOfType(ForgeType.GITHUB));
         };
+    }
+
+    private Optional<ProbeSink> issueSink(YamlBlock sink, String key, Optional<String> defaultForge) {
+        if (!sink.isSet(key)) {
+            sink.missing(key);
+        }
+        return sink.text(key).flatMap(t -> forges.repoRef(t, sink.pathOf(key), defaultForge, sink.reader()))
+                .map(ProbeSink.Issue::new);
     }
 
     /**

@@ -4,6 +4,7 @@ import static dev.forgebus.common.event.WebhookEvents.ANY_ACTION;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -95,7 +96,7 @@ public final class StandardModules {
     public static final ModuleDeclaration<MirrorSettings> MIRROR = ModuleDeclaration.withBlock(ModuleId.MIRROR,
             "verifies that a mirror follows its primary after each push (SPEC 7.8)",
             new ModuleDeclaration.Block<>(MirrorSettings.class, ModuleDeclaration.Scope.REPOSITORY_ONLY,
-                    List.of("enabled", "primary_forge", "mirror", "verify_on_push", "max_drift_seconds"),
+                    List.of("enabled", "primary_forge", "mirror", "verify_on_push", "max_drift_seconds", "tags"),
                     (b, r) -> r.mirror(b), ModuleSettingsYaml::mirror),
             new ModuleDeclaration.Start.Webhooks<>(StandardModules::mirrorTrigger, Optional.of(StandardModules::mirrorSettings)));
 
@@ -192,17 +193,39 @@ public final class StandardModules {
      * (the primary carries the repository's names). Workers use the same lookup.
      */
     public static Optional<MirrorSettings> mirrorSettings(ForgebusConfig config, String forge, String owner, String repo) {
+        return configuredMirror(config, forge, owner, repo).map(ConfiguredMirror::settings);
+    }
+
+    /**
+     * A mirror block and where it is written.
+     *
+     * @param configuredIn the repository whose block it is, on the forge of the org that lists it
+     *                     (its notification settings are that org's)
+     * @param settings     the block
+     */
+    public record ConfiguredMirror(RepoRef configuredIn, MirrorSettings settings) {
+        public ConfiguredMirror {
+            Objects.requireNonNull(configuredIn, "configuredIn");
+            Objects.requireNonNull(settings, "settings");
+        }
+    }
+
+    /** The same lookup as {@link #mirrorSettings}, telling also which org's repository block it found. */
+    public static Optional<ConfiguredMirror> configuredMirror(ForgebusConfig config, String forge, String owner, String repo) {
         Optional<MirrorSettings> own = config.resolve(forge, owner, repo).mirror();
         if (own.isPresent()) {
-            return own;
+            return Optional.of(new ConfiguredMirror(new RepoRef(forge, owner, repo), own.get()));
         }
-        return config.orgs().values().stream()
-                .filter(org -> !org.forge().equals(forge) && DeliveryNames.sameName(org.name(), owner))
-                .map(org -> org.repository(repo))
-                .flatMap(Optional::stream)
-                .map(RepoConfig::settings)
-                .flatMap(s -> s.get(MIRROR).stream())
-                .filter(m -> m.primaryForge().equals(forge))
-                .findFirst();
+        for (OrgConfig org : config.orgs().values()) {
+            if (org.forge().equals(forge) || !DeliveryNames.sameName(org.name(), owner)) {
+                continue;
+            }
+            Optional<MirrorSettings> block = org.repository(repo).map(RepoConfig::settings)
+                    .flatMap(s -> s.get(MIRROR)).filter(m -> m.primaryForge().equals(forge));
+            if (block.isPresent()) {
+                return Optional.of(new ConfiguredMirror(new RepoRef(org.forge(), org.name(), repo), block.get()));
+            }
+        }
+        return Optional.empty();
     }
 }

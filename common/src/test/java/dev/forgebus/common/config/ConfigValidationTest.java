@@ -254,7 +254,7 @@ class ConfigValidationTest {
     }
 
     @Test
-    void probe_sinks_have_four_shapes() {
+    void probe_sinks_have_five_shapes() {
         assertThat(problemsOf("""
                 health_monitor:
                   - name: api
@@ -263,10 +263,10 @@ class ConfigValidationTest {
                   - name: api
                     url: ftp://example.com
                 """)).containsExactly(
-                "forgebus.yml:4: health_monitor[0].sinks[0]: expected stdout, {file: path}, {webhook: url} or"
-                        + " {github_issue: Owner/repo}, got 'stderr'",
-                "forgebus.yml:4: health_monitor[0].sinks[1]: a sink is one of stdout, {file: path}, {webhook: url}"
-                        + " or {github_issue: Owner/repo}",
+                "forgebus.yml:4: health_monitor[0].sinks[0]: expected stdout, {file: path}, {webhook: url},"
+                        + " {issue: forge:Owner/repo} or {github_issue: Owner/repo}, got 'stderr'",
+                "forgebus.yml:4: health_monitor[0].sinks[1]: a sink is one of stdout, {file: path}, {webhook: url},"
+                        + " {issue: forge:Owner/repo} or {github_issue: Owner/repo}",
                 "forgebus.yml:4: health_monitor[0].sinks[2].github_issue: name the forge, as in 'forge:Me/ops'",
                 "forgebus.yml:5: health_monitor[1].name: 'api' is already used at line 2",
                 "forgebus.yml:6: health_monitor[1].url: expected an absolute http:// or https:// URL, got 'ftp://example.com'");

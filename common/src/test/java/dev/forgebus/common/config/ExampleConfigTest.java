@@ -46,7 +46,7 @@ class ExampleConfigTest {
         assertThat(config.healthMonitor().get(0).url()).isEqualTo(URI.create("http://127.0.0.1:8080/health"));
         assertThat(config.healthMonitor().get(0).sinks()).containsExactly(new ProbeSink.Stdout(),
                 new ProbeSink.JsonLinesFile(Path.of("probes.jsonl")),
-                new ProbeSink.GitHubIssue(new RepoRef("github", "MyOrg", "ops")));
+                new ProbeSink.Issue(new RepoRef("github", "MyOrg", "ops")));
         assertThat(config.migrations().get("orders").source().type()).isEqualTo(MigrationSource.Type.LOCAL);
     }
 

@@ -89,6 +89,24 @@ class ResolutionTest {
     }
 
     @Test
+    void a_mirror_compares_tags_only_when_it_says_tags_true() throws ConfigException {
+        ForgebusConfig parsed = ConfigLoader.parse("""
+                forges:
+                  github: { type: github, token: t, insecure_no_signature: true }
+                  codeberg: { type: forgejo, api_url: "https://codeberg.org/api/v1", token: t, insecure_no_signature: true }
+                orgs:
+                  MyOrg:
+                    forge: github
+                    repositories:
+                      tagged: { mirror: { mirror: "codeberg:MyOrg/tagged", tags: true } }
+                      plain: { mirror: { mirror: "codeberg:MyOrg/plain" } }
+                """, "forgebus.yml", name -> null);
+
+        assertThat(parsed.resolve("github", "MyOrg", "tagged").mirror()).hasValueSatisfying(m -> assertThat(m.tags()).isTrue());
+        assertThat(parsed.resolve("github", "MyOrg", "plain").mirror()).hasValueSatisfying(m -> assertThat(m.tags()).isFalse());
+    }
+
+    @Test
     void owner_and_repository_names_match_case_insensitively() {
         RepositorySettings settings = config.resolve("github", "myorg", "LISTED-REPO");
 

@@ -146,4 +146,40 @@ class ScheduledJobsConfigTest {
                   - { name: api, url: "https://api.example.com/health", failures_before_down: 0 }
                 """)).singleElement().satisfies(p -> assertThat(p).startsWith("forgebus.yml:4: health_monitor[0].failures_before_down"));
     }
+
+    @Test
+    void follow_redirects_reads_same_host_any_or_none_with_same_host_as_the_default() throws ConfigException {
+        ForgebusConfig config = ConfigLoader.parse(FORGE + """
+                health_monitor:
+                  - { name: api, url: "https://api.example.com/health", follow_redirects: any }
+                  - { name: web, url: "https://www.example.com/", follow_redirects: none }
+                  - { name: doc, url: "https://doc.example.com/" }
+                """, "forgebus.yml", name -> null);
+        assertThat(config.healthMonitor()).extracting(p -> p.followRedirects().id()).containsExactly("any", "none", "same_host");
+
+        assertThat(problemsOf(FORGE + """
+                health_monitor:
+                  - { name: api, url: "https://api.example.com/health", follow_redirects: always }
+                """)).singleElement().satisfies(p -> assertThat(p).startsWith("forgebus.yml:4: health_monitor[0].follow_redirects"));
+    }
+
+    @Test
+    void an_issue_sink_names_the_forge_of_its_repository_and_needs_the_prefix_when_several_forges_are_declared() throws ConfigException {
+        String forges = """
+                forges:
+                  gh: { type: github, token: t, insecure_no_signature: true }
+                  fj: { type: forgejo, api_url: "https://codeberg.org/api/v1", token: t, insecure_no_signature: true }
+                """;
+        ForgebusConfig config = ConfigLoader.parse(forges + """
+                health_monitor:
+                  - { name: api, url: "https://api.example.com/health", sinks: [{ issue: "fj:Org/ops" }, { github_issue: Org/ops }] }
+                """, "forgebus.yml", name -> null);
+        assertThat(config.healthMonitor().get(0).sinks()).containsExactly(
+                new ProbeSink.Issue(new RepoRef("fj", "Org", "ops")), new ProbeSink.Issue(new RepoRef("gh", "Org", "ops")));
+
+        assertThat(problemsOf(forges + """
+                health_monitor:
+                  - { name: api, url: "https://api.example.com/health", sinks: [{ issue: Org/ops }] }
+                """)).singleElement().satisfies(p -> assertThat(p).contains("health_monitor[0].sinks[0].issue").contains("name the forge"));
+    }
 }

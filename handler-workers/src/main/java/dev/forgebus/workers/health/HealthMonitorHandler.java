@@ -87,8 +87,8 @@ public final class HealthMonitorHandler implements ModuleHandler {
             throws ForgeCallException, InterruptedException {
         Notification notification = Notification.of("health:" + probe.name() + ":" + change.state() + ":" + change.at().getEpochSecond(),
                 change.kind(), "Health probe " + probe.name() + " is " + change.state(), cut(change.detail()));
-        Optional<RepoRef> about = probe.sinks().stream().filter(ProbeSink.GitHubIssue.class::isInstance)
-                .map(s -> ((ProbeSink.GitHubIssue) s).repository()).findFirst();
+        Optional<RepoRef> about = probe.sinks().stream().filter(ProbeSink.Issue.class::isInstance)
+                .map(s -> ((ProbeSink.Issue) s).repository()).findFirst();
         if (about.isPresent()) {
             context.emit(notification, about.get().forgeId(), about.get().owner(), about.get().repo());
         } else {

@@ -13,11 +13,14 @@ import java.util.Locale;
 import java.util.Optional;
 
 import dev.forgebus.common.config.HealthProbe;
+import dev.forgebus.common.config.HealthProbe.FollowRedirects;
 
 /**
- * One GET of a probe's URL. Redirects are followed by hand, only to the same scheme, host and port
- * and at most {@value #MAX_REDIRECTS} times: a probe target that answers "go to another host" is
- * down, so a compromised or misconfigured endpoint cannot point the monitor elsewhere. At most
+ * One GET of a probe's URL. Redirects are followed by hand, at most {@value #MAX_REDIRECTS} times,
+ * as the probe's {@code follow_redirects} allows: by default only to the same scheme, host and port,
+ * so a target that answers "go to another host" is down and a compromised or misconfigured endpoint
+ * cannot point the monitor elsewhere; {@code any} follows everywhere, {@code none} nowhere. Each hop
+ * is checked before its request is sent. At most
  * {@value #MAX_BODY_BYTES} bytes of the body are read (enough for a health document), so a huge or
  * endless answer costs nothing; {@code expect_body_contains} is looked for in those bytes.
  * Private addresses are allowed: the URL is the operator's config.
@@ -52,9 +55,18 @@ public final class HttpProbe {
                 int status = response.statusCode();
                 if (status / 100 == 3 && status != probe.expectStatus()) {
                     response.body().close();
+                    if (probe.followRedirects() == FollowRedirects.NONE) {
+                        return ProbeOutcome.down("status " + status + " is a redirect, not followed (follow_redirects: none)");
+                    }
                     Optional<URI> next = response.headers().firstValue("Location").map(url::resolve);
-                    if (next.isEmpty() || !sameOrigin(url, next.get())) {
+                    if (next.isEmpty()) {
+                        return ProbeOutcome.down("status " + status + " without a Location to follow");
+                    }
+                    if (probe.followRedirects() == FollowRedirects.SAME_HOST && !sameOrigin(url, next.get())) {
                         return ProbeOutcome.down("status " + status + " redirects to another host, not followed");
+                    }
+                    if (!isHttp(next.get())) {
+                        return ProbeOutcome.down("status " + status + " redirects to a URL that is not http(s), not followed");
                     }
                     if (hop >= MAX_REDIRECTS) {
                         return ProbeOutcome.down("more than " + MAX_REDIRECTS + " redirects");
@@ -90,6 +102,10 @@ public final class HttpProbe {
                 && a.getHost() != null && b.getHost() != null
                 && a.getHost().toLowerCase(Locale.ROOT).equals(b.getHost().toLowerCase(Locale.ROOT))
                 && port(a) == port(b);
+    }
+
+    private static boolean isHttp(URI u) {
+        return ("http".equalsIgnoreCase(u.getScheme()) || "https".equalsIgnoreCase(u.getScheme())) && u.getHost() != null;
     }
 
     private static int port(URI u) {

@@ -55,7 +55,7 @@ final class ProbeSinkDelivery {
                 case ProbeSink.Stdout s -> stdout.println(change.line());
                 case ProbeSink.JsonLinesFile f -> appendLine(f.path(), change.json().toString());
                 case ProbeSink.Webhook w -> post(w, change);
-                case ProbeSink.GitHubIssue g -> issue = change.down()
+                case ProbeSink.Issue g -> issue = change.down()
                         ? openIssue(g.repository(), change, openIssue)
                         : closeIssue(g.repository(), change, openIssue);
             }

@@ -42,11 +42,14 @@ public final class MirrorHandler implements ModuleHandler {
     @Override
     public Result handle(WorkItem work, HandlerContext context) throws ForgeCallException, InterruptedException {
         EventEnvelope item = work.envelope();
-        Optional<MirrorSettings> found = StandardModules.mirrorSettings(context.config(), item.forge(), item.owner(), item.repo());
-        if (found.isEmpty() || !found.get().enabled()) {
+        Optional<StandardModules.ConfiguredMirror> found = StandardModules.configuredMirror(context.config(), item.forge(),
+                item.owner(), item.repo());
+        if (found.isEmpty() || !found.get().settings().enabled()) {
             return Result.done("mirror verification is not configured for this repository");
         }
-        MirrorSettings settings = found.get();
+        MirrorSettings settings = found.get().settings();
+        // Notifications go by the settings of the org whose block this is, which may be on another forge than the push.
+        RepoRef notifyAbout = found.get().configuredIn();
         // The router decided on the config of its time; a reload since may have changed the trigger.
         if (!item.event().equals("push") || !settings.primaryForge().equals(item.forge()) || !settings.verifyOnPush()) {
             return Result.done("not a push to the primary with verify_on_push (primary_forge " + settings.primaryForge() + ")");
@@ -54,6 +57,9 @@ public final class MirrorHandler implements ModuleHandler {
         Optional<PushedRef> pushed = PushedRef.of(item.payload());
         if (pushed.isEmpty()) {
             return Result.done("push of a ref that is neither a branch nor a tag; nothing to compare");
+        }
+        if (pushed.get().kind() == PushedRef.Kind.TAG && !settings.tags()) {
+            return Result.done("push of " + pushed.get().shown() + "; tags are not compared (tags: false)");
         }
         RepoRef primaryRepo = new RepoRef(item.forge(), item.owner(), item.repo());
         MirrorComparison now = compare(context, primaryRepo, settings.mirror(), pushed.get());
@@ -63,7 +69,7 @@ public final class MirrorHandler implements ModuleHandler {
             if (progress.get(marker).isPresent()) {
                 context.emit(Notification.of("mirror_recovered", "mirror_recovered",
                         "Mirror " + settings.mirror() + " caught up with " + primaryRepo,
-                        now.shown()));
+                        now.shown()), notifyAbout.forgeId(), notifyAbout.owner(), notifyAbout.repo());
                 progress.remove(marker);
                 return Result.done("mirror recovered: " + now.shown());
             }
@@ -72,13 +78,16 @@ public final class MirrorHandler implements ModuleHandler {
         if (!work.isRecheck()) {
             return Result.recheckAfter(Duration.ofSeconds(settings.maxDriftSeconds()), "mirror drift: " + now.shown());
         }
+        // syncMirror makes no request where the forge has no pull mirrors (GitHub) and says so.
         MirrorSync sync = context.clients().forOwner(settings.mirror().forgeId(), settings.mirror().owner())
                 .syncMirror(settings.mirror());
         String synced = sync == MirrorSync.REQUESTED ? "mirror sync requested"
-                : "the mirror's forge has no mirror sync; push to it from the primary";
+                : "no sync: " + settings.mirror().forgeId() + " has no pull mirrors (mirror-sync is Forgejo/Gitea only); "
+                        + "push to the mirror from the primary";
         context.emit(Notification.of("mirror_drift", "mirror_drift",
                 "Mirror " + settings.mirror() + " is behind " + primaryRepo,
-                now.shown() + " after " + settings.maxDriftSeconds() + " s; " + synced));
+                now.shown() + " after " + settings.maxDriftSeconds() + " s; " + synced),
+                notifyAbout.forgeId(), notifyAbout.owner(), notifyAbout.repo());
         progress.put(marker, now.primary().orElse("none") + " " + now.mirror().orElse("none"));
         return Result.done("mirror drift: " + now.shown() + "; " + synced);
     }

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
+import dev.forgebus.common.config.ConfigLoader;
 import dev.forgebus.common.config.HealthProbe;
 import dev.forgebus.common.config.ProbeSink;
 import dev.forgebus.common.event.Json;
@@ -91,6 +92,36 @@ class HttpProbeTest {
     }
 
     @Test
+    void follow_redirects_any_follows_a_redirect_to_another_host() throws Exception {
+        // Given a probe allowed to follow redirects anywhere, on a URL that redirects from 127.0.0.1 to localhost
+        HealthProbe probe = configured("/other-host", "any");
+
+        // When it probes
+        ProbeOutcome outcome = new HttpProbe().probe(probe);
+
+        // Then the other host answered and counts
+        assertThat(outcome.up()).as(outcome.detail()).isTrue();
+        assertThat(elsewhereHits).hasValue(1);
+    }
+
+    @Test
+    void follow_redirects_none_follows_no_redirect_even_on_the_same_host() throws Exception {
+        ProbeOutcome outcome = new HttpProbe().probe(configured("/same-host", "none"));
+
+        assertThat(outcome.up()).isFalse();
+        assertThat(outcome.detail()).isEqualTo("status 302 is a redirect, not followed (follow_redirects: none)");
+    }
+
+    @Test
+    void follow_redirects_same_host_treats_two_loopback_names_as_different_hosts() throws Exception {
+        ProbeOutcome outcome = new HttpProbe().probe(configured("/other-host", "same_host"));
+
+        assertThat(outcome.up()).isFalse();
+        assertThat(outcome.detail()).contains("redirects to another host");
+        assertThat(elsewhereHits).hasValue(0);
+    }
+
+    @Test
     void no_answer_within_the_timeout_is_down() throws Exception {
         long started = System.nanoTime();
 
@@ -113,6 +144,16 @@ class HttpProbeTest {
         assertThat(lines).hasSize(2);
         assertThat(Json.MAPPER.readTree(lines.get(0)).path("state").asText()).isEqualTo("down");
         assertThat(Json.MAPPER.readTree(lines.get(1)).path("state").asText()).isEqualTo("up");
+    }
+
+    /** The probe of {@code path} as the config reader builds it, with {@code follow_redirects: value}. */
+    private HealthProbe configured(String path, String followRedirects) throws Exception {
+        return ConfigLoader.parse("""
+                forges:
+                  gh: { type: github, token: t, insecure_no_signature: true }
+                health_monitor:
+                  - { name: api, url: "%s", follow_redirects: %s }
+                """.formatted(url(path), followRedirects), "forgebus.yml", name -> null).healthMonitor().get(0);
     }
 
     private HealthProbe probe(String path, Optional<String> bodyContains) {
