@@ -124,8 +124,9 @@ class StaleFleetFaultTest {
 
     @Test
     void two_scheduler_processes_publishing_the_same_slot_make_one_sweep() throws Exception {
-        // Given one repository of 100 issues (20 idle), a broker here, dedup and workers processes
-        List<String> repos = List.of("app");
+        // Given the 500-issue org (100 idle: more writes than a minute's budget, in one stretch), a broker
+        // here, dedup and workers processes
+        List<String> repos = REPOS;
         startForge(repos);
         broker = EmbeddedKafkaBroker.start(new BrokerSettings(dir.resolve("kafka"), FaultRun.freePort(), 0,
                 BrokerSettings.DEFAULT_MAX_MESSAGE_BYTES, Map.of()));
@@ -218,6 +219,18 @@ class StaleFleetFaultTest {
         assertThat(writes).as("only the idle issues' labels were written").hasSize(idleIssues().size())
                 .allSatisfy(w -> assertThat(w.path()).matches("/repos/" + ORG + "/\\w+/issues/\\d*[05]/labels"));
         assertThat(forge.secondaryLimitRefusals()).as("writes refused by the secondary limit").isEmpty();
+        System.out.printf("StaleFleetFaultTest: shortest span of %d consecutive writes: %s%n", WRITES_PER_MINUTE + 1,
+                shortestSpan(writes, WRITES_PER_MINUTE + 1).map(Duration::toString).orElse("(fewer writes)"));
+    }
+
+    /** The shortest time from the first to the last of {@code count} consecutive requests (GitHub's window is a minute). */
+    private static java.util.Optional<Duration> shortestSpan(List<RecordedRequest> requests, int count) {
+        Duration shortest = null;
+        for (int i = 0; i + count - 1 < requests.size(); i++) {
+            Duration span = Duration.between(requests.get(i).arrivedAt(), requests.get(i + count - 1).arrivedAt());
+            shortest = shortest == null || span.compareTo(shortest) < 0 ? span : shortest;
+        }
+        return java.util.Optional.ofNullable(shortest);
     }
 
     private Path writeConfig(String name, int port, String kafka, String cron, List<String> repos) throws IOException {
