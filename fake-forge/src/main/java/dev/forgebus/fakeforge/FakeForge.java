@@ -37,7 +37,8 @@ import io.javalin.http.HandlerType;
  * <p>Every request passes, in order: recording; a matching {@link #delayNext delay}; a matching
  * {@link #failNext injected failure}; the {@link #requireToken token check}; the GitHub
  * {@link #rateLimit budget} (each request spends one, as on GitHub; an empty budget answers 403
- * with {@code x-ratelimit-remaining: 0}); the route. GitHub answers, injected failures included,
+ * with {@code x-ratelimit-remaining: 0}); when asked, the {@link #enforceWritesPerMinute secondary
+ * write limit}; the route. GitHub answers, injected failures included,
  * carry {@code x-ratelimit-*} headers; Forgejo sends none (it has no such headers).
  *
  * <p>Thread-safe. {@link #reset()} between tests is cheaper than a new server.
@@ -71,6 +72,7 @@ public final class FakeForge implements AutoCloseable {
     private int rateRemaining;
     private Instant rateResetAt;
     private volatile int maxPageSize = 100;
+    private final SecondaryWriteLimit writeLimit;
 
     private Javalin app;
     private ForgeApi api;
@@ -90,6 +92,7 @@ public final class FakeForge implements AutoCloseable {
         this.clock = Objects.requireNonNull(clock, "clock");
         state.clock(this.clock);
         this.appRoutes = new GitHubAppRoutes(this.clock);
+        this.writeLimit = new SecondaryWriteLimit(this.clock);
         resetRateLimit(DEFAULT_RATE_LIMIT);
     }
 
@@ -392,11 +395,29 @@ public final class FakeForge implements AutoCloseable {
      * 403 with {@code Retry-After} and its message.
      */
     public void secondaryRateLimitNext(Predicate<RecordedRequest> which, int times, int retryAfterSeconds) {
-        failNextMatching(which, times, 403, Map.of("Retry-After", Integer.toString(retryAfterSeconds)),
-                "{\"message\":\"You have exceeded a secondary rate limit. Please wait a few minutes before you try "
-                        + "again. If you reach out to GitHub Support for help, please include the request ID.\","
-                        + "\"documentation_url\":\"https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"
-                        + "#about-secondary-rate-limits\",\"status\":\"403\"}");
+        failNextMatching(which, times, 403, Map.of("Retry-After", Integer.toString(retryAfterSeconds)), SECONDARY_LIMIT_BODY);
+    }
+
+    private static final String SECONDARY_LIMIT_BODY =
+            "{\"message\":\"You have exceeded a secondary rate limit. Please wait a few minutes before you try "
+                    + "again. If you reach out to GitHub Support for help, please include the request ID.\","
+                    + "\"documentation_url\":\"https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"
+                    + "#about-secondary-rate-limits\",\"status\":\"403\"}";
+
+    /**
+     * From now on, enforces GitHub's secondary limit on content-creating requests (POST, PATCH,
+     * PUT, DELETE): at most {@code writesPerMinute} admitted a rolling minute per token (by the
+     * fake's clock); one more is answered 403 with {@code Retry-After} (seconds until the token's
+     * oldest write leaves the minute) and GitHub's message, and recorded in
+     * {@link #secondaryLimitRefusals()}. 0 turns it off (the default).
+     */
+    public void enforceWritesPerMinute(int writesPerMinute) {
+        writeLimit.enforce(writesPerMinute);
+    }
+
+    /** The requests refused by {@link #enforceWritesPerMinute}, in order. */
+    public List<RecordedRequest> secondaryLimitRefusals() {
+        return writeLimit.refused();
     }
 
     // ---- recording ----
@@ -565,6 +586,7 @@ public final class FakeForge implements AutoCloseable {
         state.reset();
         appRoutes.reset();
         hookDeliveries.reset();
+        writeLimit.reset();
         requests.clear();
         synchronized (lock) {
             failures.clear();
@@ -623,6 +645,7 @@ public final class FakeForge implements AutoCloseable {
             }
         }
         Reply reply;
+        java.util.OptionalLong secondary;
         if (failure.isPresent()) {
             Injection f = failure.get();
             Reply base = f.body() == null ? api.error(f.status(), Reply.reason(f.status()))
@@ -633,6 +656,8 @@ public final class FakeForge implements AutoCloseable {
             reply = api.error(401, flavor == Flavor.GITHUB ? "Bad credentials" : "token is required");
         } else if (budgetSpent) {
             reply = api.error(403, "API rate limit exceeded for user ID 1.");
+        } else if ((secondary = writeLimit.refusal(request, authorization)).isPresent()) {
+            reply = new Reply(403, Map.of("Retry-After", Long.toString(secondary.getAsLong())), SECONDARY_LIMIT_BODY);
         } else if (!request.path().startsWith(prefix() + "/")) {
             reply = api.error(404, "Not Found");
         } else {
