@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forgebus.common.config.OrgConfig;
 import dev.forgebus.common.config.RepoConfig;
 import dev.forgebus.common.config.StaleSettings;
+import dev.forgebus.common.config.StandardModules;
 import dev.forgebus.common.event.Json;
 import dev.forgebus.forge.ForgeCallException;
 import dev.forgebus.forge.ForgeClient;
@@ -34,7 +35,7 @@ final class SweepRepositories {
 
     /** The org's sweep mode, from its own block: a repository cannot widen or narrow the org's sweep. */
     static StaleSettings.Sweep modeOf(OrgConfig org) {
-        return org.defaults().get(dev.forgebus.common.config.StandardModules.STALE)
+        return org.defaults().get(StandardModules.STALE)
                 .map(StaleSettings::sweep).orElse(StaleSettings.Sweep.LISTED);
     }
 
