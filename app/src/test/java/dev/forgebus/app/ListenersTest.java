@@ -42,12 +42,10 @@ class ListenersTest {
             StringWriter out = new StringWriter();
             StringWriter err = new StringWriter();
 
-            // When the gateway starts
-            long start = System.nanoTime();
+            // When the gateway starts (a check made after connecting to that Kafka would hang: @Timeout ends it)
             int exit = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), "gateway", "--config", config.toString());
 
-            // Then it fails at once, with one clear line
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+            // Then it fails before touching Kafka, with one clear line
             assertThat(exit).isNotZero();
             assertThat(err.toString().strip())
                     .isEqualTo("forgebus: cannot start: port " + taken.getLocalPort() + " on 127.0.0.1 is in use");

@@ -335,12 +335,11 @@ class ModuleWorkerTest {
             try (var worker = ModuleWorker.start(settings, handler, WorkerTestKit.SERVICES, registry)) {
                 await().atMost(WAIT).until(() -> handler.calls("flaky") == 1);
                 // When an item of another repository arrives behind it
-                long sent = System.nanoTime();
                 kit.sendFor(0, "healthy", "fine", Map.of());
 
-                // Then it is done within a second, while the flaky item waits for its retry
-                await().atMost(Duration.ofSeconds(1)).until(() -> done(outcomes).contains("healthy"));
-                assertThat(Duration.ofNanos(System.nanoTime() - sent)).isLessThan(Duration.ofSeconds(1));
+                // Then it is done while the flaky item waits for its retry: the clock stands still, so
+                // that retry is not due yet, and nothing but the partition moving on can let "healthy" through
+                await().atMost(WAIT).until(() -> done(outcomes).contains("healthy"));
                 assertThat(handler.calls("flaky")).isEqualTo(1);
                 assertThat(kit.committed(0)).as("the work partition moved on past both").isEqualTo(2);
 
