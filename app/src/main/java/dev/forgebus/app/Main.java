@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "forgebus", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Event-driven repository automation for GitHub, Forgejo and Gitea, on Kafka.",
         subcommands = {RunCommand.class, GatewayCommand.class, RoleCommands.Dedup.class, RoleCommands.Workers.class,
-                RoleCommands.Scheduler.class, ConfigCommand.class, DlqCommand.class, JobsCommand.class, CommandLine.HelpCommand.class})
+                RoleCommands.Scheduler.class, ConfigCommand.class, DlqCommand.class, JobsCommand.class, MigrateCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     private final Modules modules;
 
