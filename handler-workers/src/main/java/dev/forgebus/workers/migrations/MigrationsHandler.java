@@ -7,6 +7,8 @@ import java.util.Optional;
 
 import dev.forgebus.common.config.MigrationMode;
 import dev.forgebus.common.config.MigrationService;
+import dev.forgebus.common.config.MigrationSource;
+import dev.forgebus.common.config.RepoRef;
 import dev.forgebus.common.config.ModuleId;
 import dev.forgebus.common.emit.Notification;
 import dev.forgebus.common.schedule.ScheduledJobs;
@@ -22,7 +24,9 @@ import dev.forgebus.workers.WorkItem;
  * {@code manual_apply} checks what is pending and emits one {@code migrations_pending}
  * notification per new pending set (the set's fingerprint is kept in the progress store, so the
  * next ticks with the same set stay quiet, and a changed set is told again); {@code auto_apply}
- * applies. A database that cannot be reached, a broken source or a failing file is the item's DONE
+ * applies. The notification is about the source repository for a git source (so that repository's
+ * {@code notifications} channels hear of it); a local source's is about no repository, which no
+ * channel receives (it is still traced). A database that cannot be reached, a broken source or a failing file is the item's DONE
  * note, not a retry: the next tick tries again, and an operator sees it in the trace.
  */
 public final class MigrationsHandler implements ModuleHandler {
@@ -69,7 +73,7 @@ public final class MigrationsHandler implements ModuleHandler {
     }
 
     private static String checkPending(HandlerContext context, MigrationService service, MigrationStatus status)
-            throws ForgeCallException, InterruptedException {
+            throws ForgeCallException, InterruptedException, MigrationException {
         String key = KEY_PREFIX + service.name();
         String drift = status.drift().isEmpty() ? "" : "; drift: " + String.join("; ",
                 status.drift().stream().map(MigrationStatus.Drift::describe).toList());
@@ -85,9 +89,16 @@ public final class MigrationsHandler implements ModuleHandler {
         if (told.equals(Optional.of(fingerprint))) {
             return pending + ", already notified" + drift;
         }
-        context.emit(Notification.of("migrations:" + service.name() + ":" + fingerprint.substring(0, 16), KIND,
+        Notification notification = Notification.of("migrations:" + service.name() + ":" + fingerprint.substring(0, 16), KIND,
                 cut("Migrations pending for " + service.name() + ": " + status.pending().size(), Notification.MAX_TITLE),
-                cut(text(service, status), Notification.MAX_TEXT)));
+                cut(text(service, status), Notification.MAX_TEXT));
+        if (service.source().type() == MigrationSource.Type.GIT) {
+            // About the repository the migrations live in: its org's (or its own) notification channels hear of it.
+            RepoRef repo = ServiceMigrations.repository(service.source().repo().orElse(""), context.config());
+            context.emit(notification, repo.forgeId(), repo.owner(), repo.repo());
+        } else {
+            context.emit(notification);
+        }
         context.progress().put(key, fingerprint);
         return pending + ", notified" + drift;
     }

@@ -42,6 +42,7 @@ class MigrationsHandlerTest {
     private static FakeForge github;
     private final Map<String, String> progress = new ConcurrentHashMap<>();
     private final List<Notification> emitted = new CopyOnWriteArrayList<>();
+    private final List<String> emittedAbout = new CopyOnWriteArrayList<>();
     private String url;
 
     @BeforeAll
@@ -97,6 +98,7 @@ class MigrationsHandlerTest {
             assertThat(n.title()).isEqualTo("Migrations pending for orders: 2");
             assertThat(n.text()).contains("V1__orders.sql\nV2__customers.sql\n").contains("forgebus migrate apply --service orders");
         });
+        assertThat(emittedAbout).containsExactly("gh:MyOrg/schemas");
         assertThat(query("SELECT count(*) FROM information_schema.tables WHERE table_name = 'orders'")).containsExactly("0");
 
         // And a new file makes a new set: told again
@@ -151,7 +153,10 @@ class MigrationsHandlerTest {
             }
         };
         return new HandlerServices(clients, RepoSettingsSource.mainConfigOnly(config, clients),
-                (module, source, forge, owner, repo, notification) -> emitted.add(notification), module -> store)
+                (module, source, forge, owner, repo, notification) -> {
+                    emitted.add(notification);
+                    emittedAbout.add(forge + ":" + owner + "/" + repo);
+                }, module -> store)
                 .forModule(ModuleId.MIGRATIONS);
     }
 
