@@ -42,7 +42,8 @@ public final class Main {
         return execute(Modules.BUILT_IN, out, err, args);
     }
 
-    private static int execute(Modules modules, java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+    /** As {@link #execute(Modules, String...)}, writing to the given streams (tests). */
+    static int execute(Modules modules, java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new Main(modules));
         cli.setOut(out);
         cli.setErr(err);
