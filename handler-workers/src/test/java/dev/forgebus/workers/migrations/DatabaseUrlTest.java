@@ -53,6 +53,33 @@ class DatabaseUrlTest {
     }
 
     @Test
+    void no_log_line_of_an_apply_with_a_failing_file_holds_the_password(@org.junit.jupiter.api.io.TempDir java.nio.file.Path folder)
+            throws Exception {
+        // Given every log event captured, and a URL with a password (the test server trusts it anyway)
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs = new ch.qos.logback.core.read.ListAppender<>();
+        logs.start();
+        root.addAppender(logs);
+        String value = SharedTestPostgres.newDatabase().replace("jdbc:postgresql://", "postgresql://postgres:" + ENCODED + "@")
+                .replace("?user=postgres", "");
+        java.nio.file.Files.writeString(folder.resolve("V1__ok.sql"), "CREATE TABLE t (id int);");
+        java.nio.file.Files.writeString(folder.resolve("V2__bad.sql"), "SELECT '" + PASSWORD + "' FROM missing_table;");
+        try {
+            // When it applies
+            ApplyOutcome outcome = new MigrationRunner(DatabaseUrl.parse(value), "schema_migrations", Duration.ofSeconds(1), 0,
+                    retry -> { }, Duration.ZERO, "test").apply(new MigrationSourceReader.LocalFolder(folder).read());
+
+            // Then the failure is told, and neither it nor any log line quotes the password
+            assertThat(outcome.message()).startsWith("failed V2__bad.sql").doesNotContain(PASSWORD);
+            assertThat(logs.list).isNotEmpty().allSatisfy(e -> assertThat(e.getFormattedMessage()).doesNotContain(PASSWORD)
+                    .doesNotContain(ENCODED));
+        } finally {
+            root.detachAppender(logs);
+        }
+    }
+
+    @Test
     void a_database_that_cannot_be_reached_fails_without_the_password_in_the_error() {
         // A closed port: the driver's error, and ours around it, must not quote the password
         MigrationRunner runner = new MigrationRunner(DatabaseUrl.parse("postgresql://app:" + ENCODED + "@127.0.0.1:1/orders?connectTimeout=2"),
