@@ -36,6 +36,7 @@ import dev.forgebus.app.admin.AdminRoutes;
 import dev.forgebus.app.admin.DeadLetterAdmin;
 import dev.forgebus.app.admin.DeliveryTraceIndex;
 import dev.forgebus.forge.DefaultForgeClients;
+import dev.forgebus.workers.migrations.ServiceMigrations;
 import dev.forgebus.dedup.DedupStreams;
 import dev.forgebus.gateway.Gateway;
 import dev.forgebus.workers.HandlerServices;
@@ -53,6 +54,7 @@ import dev.forgebus.scheduler.DeliveryRecoveryRunner;
 import dev.forgebus.scheduler.TickPublisher;
 import dev.forgebus.scheduler.TickScheduler;
 import dev.forgebus.app.admin.JobAdmin;
+import dev.forgebus.app.admin.MigrationAdmin;
 import io.javalin.config.RoutesConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -191,7 +193,8 @@ final class ForgebusProcess implements AutoCloseable {
                     Clock.systemUTC(), config.modules());
             toClose.push(deadLetters);
             AdminRoutes adminRoutes = new AdminRoutes(config.admin().token().orElseThrow(), traces, new DeadLetterAdmin(deadLetters),
-                    new JobAdmin(source, ticks, Clock.systemUTC()));
+                    new JobAdmin(source, ticks, Clock.systemUTC()),
+                    new MigrationAdmin(source, forgeClients(registry), ServiceMigrations.standard(Duration.ZERO, "forgebus-admin")));
             managementRoutes.add(adminRoutes::register);
         }
         managementRoutes.add(0, HttpServer.managementRoutes(registry, checks, liveness));

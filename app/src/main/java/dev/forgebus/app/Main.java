@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "forgebus", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Event-driven repository automation for GitHub, Forgejo and Gitea, on Kafka.",
         subcommands = {RunCommand.class, GatewayCommand.class, RoleCommands.Dedup.class, RoleCommands.Workers.class,
-                RoleCommands.Scheduler.class, ConfigCommand.class, DlqCommand.class, JobsCommand.class, CommandLine.HelpCommand.class})
+                RoleCommands.Scheduler.class, ConfigCommand.class, DlqCommand.class, JobsCommand.class, MigrateCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     private final Modules modules;
 
@@ -42,7 +42,8 @@ public final class Main {
         return execute(Modules.BUILT_IN, out, err, args);
     }
 
-    private static int execute(Modules modules, java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+    /** As {@link #execute(Modules, String...)}, writing to the given streams (tests). */
+    static int execute(Modules modules, java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new Main(modules));
         cli.setOut(out);
         cli.setErr(err);

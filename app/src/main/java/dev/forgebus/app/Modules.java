@@ -24,6 +24,7 @@ import dev.forgebus.workers.settings.RepoSettingsSource;
 import dev.forgebus.workers.automerge.AutoMergeHandler;
 import dev.forgebus.workers.crondispatch.CronDispatchHandler;
 import dev.forgebus.workers.dependencies.DependencyTriggersHandler;
+import dev.forgebus.workers.migrations.MigrationsHandler;
 import dev.forgebus.workers.mirror.MirrorHandler;
 import dev.forgebus.workers.health.HealthMonitorHandler;
 import dev.forgebus.workers.release.ReleaseHandler;
@@ -48,7 +49,8 @@ public final class Modules {
             new ModuleRegistration(StandardModules.MIRROR, MirrorHandler::new),
             new ModuleRegistration(StandardModules.HEALTH_MONITOR, HealthMonitorHandler::new),
             new ModuleRegistration(StandardModules.STALE, StaleHandler::new),
-            new ModuleRegistration(StandardModules.CRON_DISPATCH, CronDispatchHandler::new)));
+            new ModuleRegistration(StandardModules.CRON_DISPATCH, CronDispatchHandler::new),
+            new ModuleRegistration(StandardModules.MIGRATIONS, MigrationsHandler::new)));
 
     private final List<ModuleRegistration> registrations;
     private final ModuleCatalog catalog;

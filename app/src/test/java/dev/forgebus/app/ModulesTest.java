@@ -42,6 +42,6 @@ class ModulesTest {
         assertThat(List.copyOf(Modules.BUILT_IN.withHandler())).containsExactly(ModuleId.TRIAGE, ModuleId.AUTO_MERGE,
                 ModuleId.NOTIFICATIONS, ModuleId.DEPENDENCY_TRIGGERS, ModuleId.RELEASE, ModuleId.MIRROR,
                 ModuleId.HEALTH_MONITOR, ModuleId.STALE,
-                ModuleId.CRON_DISPATCH);
+                ModuleId.CRON_DISPATCH, ModuleId.MIGRATIONS);
     }
 }

@@ -486,6 +486,16 @@ final class ForgeState {
         return r == null ? Optional.empty() : Optional.ofNullable(r.files.getOrDefault(at, Map.of()).get(path));
     }
 
+    /** Files directly in folder {@code path} at {@code ref}, by name; empty when there are none (no such folder). */
+    synchronized List<StoredFile> folder(String owner, String repo, String ref, String path) {
+        Repo r = repos.get(key(owner, repo));
+        String at = ref == null || ref.isEmpty() ? DEFAULT_BRANCH : ref;
+        String prefix = path.isEmpty() || path.endsWith("/") ? path : path + "/";
+        return r == null ? List.of() : r.files.getOrDefault(at, Map.of()).values().stream()
+                .filter(f -> f.path().startsWith(prefix) && f.path().indexOf('/', prefix.length()) < 0)
+                .sorted(java.util.Comparator.comparing(StoredFile::path)).toList();
+    }
+
     // ---- checks ----
 
     synchronized void addCheckRun(String owner, String repo, String sha, String name, String status, String conclusion) {

@@ -194,7 +194,7 @@ final class GitHubRoutes {
         return state.file(owner(m), repo(m), ref, path)
                 .map(file -> raw ? new Reply(200, Map.of(), new String(file.bytes(), java.nio.charset.StandardCharsets.UTF_8))
                         : Reply.json(200, fileJson(file)))
-                .orElseGet(this::notFound);
+                .orElseGet(() -> folderOrNotFound(owner(m), repo(m), ref, path));
     }
 
     /** Like GitHub: files over 1 MB come without their content in JSON; the raw media type has them. */
@@ -213,6 +213,25 @@ final class GitHubRoutes {
                 .encodeToString(file.bytes()) + "\n");
         json.put("sha", file.sha());
         return json;
+    }
+
+    /** A folder's listing, as the contents API answers for a folder: an array of entries (files only here). */
+    private Reply folderOrNotFound(String owner, String repo, String ref, String path) {
+        List<ForgeState.StoredFile> files = state.folder(owner, repo, ref, path);
+        if (files.isEmpty()) {
+            return notFound();
+        }
+        List<Map<String, Object>> entries = new java.util.ArrayList<>();
+        for (ForgeState.StoredFile file : files) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("type", "file");
+            entry.put("name", file.path().substring(file.path().lastIndexOf('/') + 1));
+            entry.put("path", file.path());
+            entry.put("sha", file.sha());
+            entry.put("size", file.bytes().length);
+            entries.add(entry);
+        }
+        return Reply.json(200, entries);
     }
 
     // ---- releases ----

@@ -556,6 +556,22 @@ abstract class ForgeClientContractTest {
         assertThat(client.fileContent(REPO, ".forgebus/config.yml", Optional.of("no-such-ref"))).isEmpty();
     }
 
+    @Test
+    void lists_the_files_of_a_folder_at_a_ref_and_a_missing_folder_or_ref_is_empty() throws Exception {
+        // Given files in db/ at tag v2 (one in a subfolder) and another on the default branch
+        forge.putFile("MyOrg", "app", "v2", "db/V1__a.sql", "SELECT 1;");
+        forge.putFile("MyOrg", "app", "v2", "db/V2__b.sql", "SELECT 2;");
+        forge.putFile("MyOrg", "app", "v2", "db/old/V0__x.sql", "SELECT 0;");
+        forge.putFile("MyOrg", "app", "main", "db/V9__main.sql", "SELECT 9;");
+
+        // Then the folder at v2 lists its own files only, and a file, missing folder or ref lists nothing
+        assertThat(client.folderFiles(REPO, "db", Optional.of("v2"))).containsExactlyInAnyOrder("V1__a.sql", "V2__b.sql");
+        assertThat(client.folderFiles(REPO, "db", Optional.empty())).containsExactly("V9__main.sql");
+        assertThat(client.folderFiles(REPO, "nope", Optional.of("v2"))).isEmpty();
+        assertThat(client.folderFiles(REPO, "db", Optional.of("no-such-ref"))).isEmpty();
+        assertThat(client.folderFiles(REPO, "db/V1__a.sql", Optional.of("v2"))).isEmpty();
+    }
+
     // ---- releases ----
 
     @Test

@@ -80,6 +80,13 @@ public interface ForgeClient {
     Optional<FileContent> fileContent(RepoRef repo, String path, Optional<String> ref)
             throws ForgeCallException, InterruptedException;
 
+    /**
+     * Names of the files (not folders) directly in folder {@code path} at {@code ref} (empty ref: the
+     * default branch), as the contents API lists them; empty when the folder or ref does not exist.
+     */
+    List<String> folderFiles(RepoRef repo, String path, Optional<String> ref)
+            throws ForgeCallException, InterruptedException;
+
     // ---- releases ----
 
     /** The release of {@code tag}, drafts included where the forge shows them; empty when there is none. */

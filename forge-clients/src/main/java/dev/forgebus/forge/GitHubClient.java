@@ -189,6 +189,24 @@ public final class GitHubClient implements ForgeClient {
                 Base64.getMimeDecoder().decode(file.path("content").asText())));
     }
 
+    /** {@code GET .../contents/{path}?ref=}: a folder answers an array of entries. */
+    @Override
+    public List<String> folderFiles(RepoRef repo, String path, Optional<String> ref)
+            throws ForgeCallException, InterruptedException {
+        String route = repoPath(repo) + "/contents/" + ForgePaging.segments(stripSlashes(path))
+                + ref.filter(r -> !r.isEmpty()).map(r -> "?ref=" + ForgeHttp.segment(r)).orElse("");
+        Optional<ForgeHttp.Answer> answer = ForgePaging.unlessAbsent(() -> http.get(route));
+        List<String> names = new java.util.ArrayList<>();
+        if (answer.isPresent() && answer.get().body().isArray()) {
+            for (JsonNode entry : answer.get().body()) {
+                if ("file".equals(entry.path("type").asText())) {
+                    names.add(ForgePaging.text(entry.path("name")));
+                }
+            }
+        }
+        return names;
+    }
+
     // ---- releases ----
 
     /**

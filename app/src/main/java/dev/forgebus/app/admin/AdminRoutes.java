@@ -38,6 +38,7 @@ public final class AdminRoutes {
     private final DeadLetterAdmin deadLetters;
     private final FailedTokenAttempts failures;
     private final Optional<JobAdmin> jobs;
+    private final Optional<MigrationAdmin> migrations;
 
     public AdminRoutes(Secret token, DeliveryLookup traces, DeadLetterAdmin deadLetters) {
         this(token, traces, deadLetters, FailedTokenAttempts.withDefaults());
@@ -52,8 +53,19 @@ public final class AdminRoutes {
         this(token, traces, deadLetters, FailedTokenAttempts.withDefaults(), Optional.of(jobs));
     }
 
+    /** With {@code /admin/jobs} and {@code /admin/migrations} routes. */
+    public AdminRoutes(Secret token, DeliveryLookup traces, DeadLetterAdmin deadLetters, JobAdmin jobs, MigrationAdmin migrations) {
+        this(token, traces, deadLetters, FailedTokenAttempts.withDefaults(), Optional.of(jobs), Optional.of(migrations));
+    }
+
     AdminRoutes(Secret token, DeliveryLookup traces, DeadLetterAdmin deadLetters, FailedTokenAttempts failures,
                 Optional<JobAdmin> jobs) {
+        this(token, traces, deadLetters, failures, jobs, Optional.empty());
+    }
+
+    AdminRoutes(Secret token, DeliveryLookup traces, DeadLetterAdmin deadLetters, FailedTokenAttempts failures,
+                Optional<JobAdmin> jobs, Optional<MigrationAdmin> migrations) {
+        this.migrations = migrations;
         this.token = token;
         this.traces = traces;
         this.deadLetters = deadLetters;
@@ -68,6 +80,10 @@ public final class AdminRoutes {
         jobs.ifPresent(j -> {
             routes.get("/admin/jobs", guarded(j::list));
             routes.post("/admin/jobs/{name}/run", guarded(j::run));
+        });
+        migrations.ifPresent(m -> {
+            routes.get("/admin/migrations", guarded(m::list));
+            routes.post("/admin/migrations/{service}/apply", guarded(m::apply));
         });
     }
 
