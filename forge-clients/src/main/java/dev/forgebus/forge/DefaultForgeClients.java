@@ -13,6 +13,7 @@ import dev.forgebus.common.config.ForgeType;
 import dev.forgebus.common.config.ForgebusConfig;
 import dev.forgebus.common.config.GitHubAppAuth;
 import dev.forgebus.common.config.OrgConfig;
+import dev.forgebus.common.config.Secret;
 
 /**
  * {@link ForgeClients} from the configuration: the org's token when the org has one
@@ -90,6 +91,13 @@ public final class DefaultForgeClients implements ForgeClients, AutoCloseable {
         ForgebusConfig config = configs.get();
         ForgeConfig forge = forge(config, forgeId);
         return client(forge, credential(config, forge, owner));
+    }
+
+    /** @throws IllegalArgumentException when no forge has this id */
+    @Override
+    public ForgeClient withToken(String forgeId, String credentialId, Secret token) {
+        Objects.requireNonNull(token, "token");
+        return client(forge(configs.get(), forgeId), new ForgeCredential(credentialId, Optional.of(token)));
     }
 
     private static Supplier<ForgebusConfig> fixed(ForgebusConfig config) {

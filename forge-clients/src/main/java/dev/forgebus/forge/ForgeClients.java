@@ -1,6 +1,7 @@
 package dev.forgebus.forge;
 
 import dev.forgebus.common.config.HookRef;
+import dev.forgebus.common.config.Secret;
 
 /**
  * Hands out the client for a repository's owner, with the right credential: the org's token
@@ -20,4 +21,15 @@ public interface ForgeClients {
      * @throws IllegalArgumentException when the forge is not configured with {@code app:} auth
      */
     ForgeClient forApp(String forgeId);
+
+    /**
+     * A client of forge {@code forgeId} that authenticates with {@code token} instead of a configured
+     * credential (a migration source's {@code token_env_var}), paced as its own budget
+     * {@code credentialId}, which must not be a configured credential's id.
+     *
+     * @throws IllegalArgumentException when no forge has this id
+     */
+    default ForgeClient withToken(String forgeId, String credentialId, Secret token) {
+        throw new UnsupportedOperationException("no clients with other tokens here");
+    }
 }

@@ -13,7 +13,9 @@ final class MigrationReader {
 
     static final List<String> KEYS = List.of("db_url_env", "source", "table_name", "lock_timeout", "max_retries",
             "check_interval_seconds", "mode");
-    static final List<String> SOURCE_KEYS = List.of("type", "path", "repo", "ref");
+    // url, subpath and token_env_var are the seed config's spelling of a git source (issue 13); repo and
+    // path are ours. One of each pair.
+    static final List<String> SOURCE_KEYS = List.of("type", "path", "repo", "ref", "url", "subpath", "token_env_var");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern TABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(?:\\.[A-Za-z_][A-Za-z0-9_]*)?");
 
@@ -75,14 +77,25 @@ final class MigrationReader {
         }
         Optional<MigrationSource.Type> type = source.optionalChoice("type", MigrationSource.Type.values(),
                 MigrationSource.Type::id);
-        Optional<String> path = source.requiredString("path");
-        Optional<String> repo = source.optionalString("repo");
+        Optional<String> path = oneOf(source, "path", "subpath");
+        Optional<String> repo = oneOf(source, "repo", "url");
         Optional<String> ref = source.optionalString("ref");
-        if (type.equals(Optional.of(MigrationSource.Type.GIT)) && repo.isEmpty() && !source.isSet("repo")) {
-            source.missing("repo");
+        Optional<String> tokenEnv = source.optionalString("token_env_var").filter(env -> {
+            if (!ENV_NAME.matcher(env).matches()) {
+                source.problem("token_env_var", "expected the NAME of an environment variable holding the token, not the token");
+                return false;
+            }
+            return true;
+        });
+        boolean git = type.equals(Optional.of(MigrationSource.Type.GIT));
+        if (path.isEmpty() && !source.isSet("path") && !source.isSet("subpath")) {
+            source.missing(git ? "path (or subpath)" : "path");
+        }
+        if (git && repo.isEmpty() && !source.isSet("repo") && !source.isSet("url")) {
+            source.missing("repo (or url)");
         }
         if (type.equals(Optional.of(MigrationSource.Type.LOCAL))) {
-            for (String gitOnly : List.of("repo", "ref")) {
+            for (String gitOnly : List.of("repo", "ref", "url", "subpath", "token_env_var")) {
                 if (source.has(gitOnly)) {
                     source.problem(gitOnly, "only with type: git");
                 }
@@ -91,6 +104,15 @@ final class MigrationReader {
         if (type.isEmpty() || path.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new MigrationSource(type.get(), path.get(), repo, ref));
+        return Optional.of(new MigrationSource(type.get(), path.get(), repo, ref, tokenEnv));
+    }
+
+    /** The value of {@code key} or of its synonym {@code other}; both set is a problem. */
+    private static Optional<String> oneOf(YamlBlock source, String key, String other) {
+        if (source.has(key) && source.has(other)) {
+            source.problem(other, "give " + key + " or " + other + ", not both");
+            return Optional.empty();
+        }
+        return source.has(other) ? source.optionalString(other) : source.optionalString(key);
     }
 }

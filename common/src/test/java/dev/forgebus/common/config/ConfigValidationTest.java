@@ -254,6 +254,23 @@ class ConfigValidationTest {
     }
 
     @Test
+    void a_git_migration_source_takes_the_seed_configs_keys_once_each_and_a_token_variable_name() {
+        assertThat(problemsOf("""
+                migrations:
+                  orders:
+                    db_url_env: ORDERS_DB_URL
+                    source: { type: git, url: "https://github.com/MyOrg/schemas", repo: "gh:MyOrg/schemas", subpath: db, token_env_var: "ghp_abc-123" }
+                  billing:
+                    db_url_env: BILLING_DB_URL
+                    source: { type: local, subpath: db, token_env_var: T }
+                """)).containsExactly(
+                "forgebus.yml:4: migrations.orders.source.url: give repo or url, not both",
+                "forgebus.yml:4: migrations.orders.source.token_env_var: expected the NAME of an environment variable holding the token, not the token",
+                "forgebus.yml:7: migrations.billing.source.subpath: only with type: git",
+                "forgebus.yml:7: migrations.billing.source.token_env_var: only with type: git");
+    }
+
+    @Test
     void probe_sinks_have_five_shapes() {
         assertThat(problemsOf("""
                 health_monitor:

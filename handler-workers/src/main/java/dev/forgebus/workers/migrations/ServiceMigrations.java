@@ -12,7 +12,9 @@ import dev.forgebus.common.config.ForgebusConfig;
 import dev.forgebus.common.config.MigrationService;
 import dev.forgebus.common.config.MigrationSource;
 import dev.forgebus.common.config.RepoRef;
+import dev.forgebus.common.config.Secret;
 import dev.forgebus.forge.ForgeCallException;
+import dev.forgebus.forge.ForgeClient;
 import dev.forgebus.forge.ForgeClients;
 
 /**
@@ -50,19 +52,34 @@ public record ServiceMigrations(Function<String, Optional<String>> env, Backoff 
     /** The service's files, in version order. */
     public List<MigrationFile> files(MigrationService service, ForgebusConfig config, ForgeClients clients)
             throws MigrationException, ForgeCallException, InterruptedException {
-        return reader(service.source(), config, clients).read();
+        return reader(service.source(), config, clients, env).read();
     }
 
-    static MigrationSourceReader reader(MigrationSource source, ForgebusConfig config, ForgeClients clients)
-            throws MigrationException {
+    static MigrationSourceReader reader(MigrationSource source, ForgebusConfig config, ForgeClients clients,
+                                        Function<String, Optional<String>> env) throws MigrationException {
         return switch (source.type()) {
             case LOCAL -> new MigrationSourceReader.LocalFolder(Path.of(source.path()));
             case GIT -> {
                 RepoRef repo = repository(source.repo().orElse(""), config);
-                yield new MigrationSourceReader.ForgeFolder(clients.forOwner(repo.forgeId(), repo.owner()), repo,
+                yield new MigrationSourceReader.ForgeFolder(client(source, repo, clients, env), repo,
                         source.path().replaceAll("^/+|/+$", ""), source.ref().filter(r -> !r.isEmpty()));
             }
         };
+    }
+
+    /**
+     * The owner's configured credential, or the token in {@code token_env_var} under its own budget
+     * {@code <forge>/env:<VAR>} (read now, so a rotated token is used from the next tick on).
+     */
+    private static ForgeClient client(MigrationSource source, RepoRef repo, ForgeClients clients,
+                                      Function<String, Optional<String>> env) throws MigrationException {
+        if (source.tokenEnvVar().isEmpty()) {
+            return clients.forOwner(repo.forgeId(), repo.owner());
+        }
+        String name = source.tokenEnvVar().get();
+        String token = env.apply(name).filter(v -> !v.isBlank()).orElseThrow(() -> new MigrationException(
+                "environment variable " + name + " (source.token_env_var) is not set"));
+        return clients.withToken(repo.forgeId(), repo.forgeId() + "/env:" + name, Secret.of(token.strip()));
     }
 
     /**

@@ -81,6 +81,29 @@ class MigrationsHandlerTest {
     }
 
     @Test
+    void the_seed_configs_git_source_with_url_subpath_and_token_env_var_reads_with_that_token() throws Exception {
+        // Given the migrations at tag v2, readable with the token in SCHEMAS_TOKEN (written the seed's way)
+        github.nameToken("schemas-reader-token", "schemas-reader");
+        github.putFile("MyOrg", "schemas", "v2", "db/orders/V1__orders.sql", "CREATE TABLE orders (id int);");
+        String repoUrl = github.apiUrl().resolve("/MyOrg/schemas.git").toString();
+        ForgebusConfig config = config("auto_apply", "source: { type: git, url: \"" + repoUrl
+                + "\", ref: v2, subpath: db/orders, token_env_var: SCHEMAS_TOKEN }");
+
+        // When the tick comes
+        ServiceMigrations migrations = new ServiceMigrations(name -> switch (name) {
+            case "ORDERS_DB_URL" -> Optional.of(url);
+            case "SCHEMAS_TOKEN" -> Optional.of("schemas-reader-token");
+            default -> Optional.empty();
+        }, retry -> { }, Duration.ZERO, "test");
+        Result result = new MigrationsHandler(migrations).handle(item(), services(config).contextFor(item().envelope(), Clock.systemUTC()));
+
+        // Then the file is applied, and every read used that token, not the forge's
+        assertThat(result).isEqualTo(Result.done("orders: applied 1 migration: V1"));
+        assertThat(github.requests()).isNotEmpty().allSatisfy(r ->
+                assertThat(r.header("Authorization")).contains("Bearer ***** (schemas-reader)"));
+    }
+
+    @Test
     void manual_apply_notifies_a_new_pending_set_once_and_again_when_the_set_changes() throws Exception {
         github.putFile("MyOrg", "schemas", "main", "db/V1__orders.sql", "CREATE TABLE orders (id int);");
         github.putFile("MyOrg", "schemas", "main", "db/V2__customers.sql", "CREATE TABLE customers (id int);");
