@@ -1,5 +1,5 @@
 // The /admin JSON API with the operator's token. The token lives in sessionStorage (this tab,
-// gone when it closes), never in a URL, a cookie or localStorage, and is sent only as a header.
+// gone when it closes), never in a URL, a cookie or storage that outlives the tab, and is sent only as a header.
 const KEY = 'forgebus.adminToken';
 
 export class SignedOut extends Error {}

@@ -49,7 +49,8 @@ public final class DashboardRoutes {
     }
 
     public void register(RoutesConfig routes) {
-        routes.get("/dashboard", ctx -> ctx.redirect("/dashboard/"));
+        // The router ignores trailing slashes: this is /dashboard and /dashboard/ alike (the page
+        // names its files by absolute path, so either works).
         routes.get("/dashboard/", ctx -> serve(ctx, "index.html"));
         routes.get("/dashboard/{file}", ctx -> serve(ctx, ctx.pathParam("file")));
     }
