@@ -12,6 +12,9 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,6 +39,7 @@ import dev.forgebus.fakeforge.FakeForge;
  * to {@code docs/dashboard/} (otherwise they stay in {@code target/dashboard-screenshots/}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardBrowserTest {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
@@ -88,10 +92,14 @@ class DashboardBrowserTest {
     }
 
     @Test
+    @Order(1)
     void an_operator_signs_in_sees_a_delivery_with_its_trace_and_replays_a_dead_letter_from_the_page() throws Exception {
-        // Given the dashboard, signed in with the admin token
+        // Given the dashboard in a tab that holds no token, signed in with the admin token
         browser.get(dashboard);
+        ((JavascriptExecutor) browser).executeScript("sessionStorage.clear()");
+        browser.navigate().refresh();
         visible(By.id("sign-in-page"));
+        screenshot("sign-in");
         browser.findElement(By.id("token")).sendKeys(RunningForgebus.ADMIN_TOKEN);
         browser.findElement(By.id("sign-in")).click();
         visible(By.id("per-minute"));
@@ -108,7 +116,7 @@ class DashboardBrowserTest {
         assertThat(row.getText()).contains("MyOrg/app").contains("issues.opened").contains("triage: DONE");
         row.click();
         WebElement trace = visible(By.id("trace"));
-        assertThat(trace.getText()).contains(delivery).contains("\"module\" : \"triage\"").contains("\"status\" : \"DONE\"");
+        assertThat(trace.getText()).contains(delivery).contains("\"module\": \"triage\"").contains("\"status\": \"DONE\"");
         screenshot("deliveries");
 
         // And a delivery whose label call the forge refuses dead-letters and is on the dead letters page
@@ -136,6 +144,7 @@ class DashboardBrowserTest {
     }
 
     @Test
+    @Order(2)
     void the_other_pages_show_stats_budgets_jobs_and_a_repository_config_with_its_provenance() throws Exception {
         browser.get(dashboard);
         signedIn();
