@@ -34,7 +34,10 @@ import dev.forgebus.common.kafka.TopicProvisioner;
 import dev.forgebus.common.metrics.MetricsRegistry;
 import dev.forgebus.app.admin.AdminRoutes;
 import dev.forgebus.app.admin.DeadLetterAdmin;
+import dev.forgebus.app.admin.ConfigAdmin;
+import dev.forgebus.app.admin.DashboardRoutes;
 import dev.forgebus.app.admin.DeliveryTraceIndex;
+import dev.forgebus.app.admin.OperatingStats;
 import dev.forgebus.forge.DefaultForgeClients;
 import dev.forgebus.workers.migrations.ServiceMigrations;
 import dev.forgebus.dedup.DedupStreams;
@@ -44,6 +47,7 @@ import dev.forgebus.workers.emit.KafkaEmitter;
 import dev.forgebus.workers.progress.KafkaProgressStores;
 import dev.forgebus.workers.ModuleHandler;
 import dev.forgebus.workers.dlq.DeadLetters;
+import dev.forgebus.workers.settings.RepoSettingsSource;
 import dev.forgebus.workers.runtime.ModuleWorker;
 import dev.forgebus.workers.runtime.RateLimitedCallGate;
 import dev.forgebus.workers.runtime.WorkerSettings;
@@ -192,10 +196,14 @@ final class ForgebusProcess implements AutoCloseable {
             DeadLetters deadLetters = new DeadLetters(bootstrap, topics, DeadLetters.DEFAULT_TIMEOUT, maxRecordBytes,
                     Clock.systemUTC(), config.modules());
             toClose.push(deadLetters);
+            OperatingStats stats = OperatingStats.start(registry, traces, Clock.systemUTC());
+            toClose.push(stats);
             AdminRoutes adminRoutes = new AdminRoutes(config.admin().token().orElseThrow(), traces, new DeadLetterAdmin(deadLetters),
                     new JobAdmin(source, ticks, Clock.systemUTC()),
-                    new MigrationAdmin(source, forgeClients(registry), ServiceMigrations.standard(Duration.ZERO, "forgebus-admin")));
+                    new MigrationAdmin(source, forgeClients(registry), ServiceMigrations.standard(Duration.ZERO, "forgebus-admin")))
+                    .withStats(stats).withConfig(configAdmin(registry));
             managementRoutes.add(adminRoutes::register);
+            managementRoutes.add(new DashboardRoutes()::register);
         }
         managementRoutes.add(0, HttpServer.managementRoutes(registry, checks, liveness));
         if (managementPort == null) {
@@ -204,13 +212,29 @@ final class ForgebusProcess implements AutoCloseable {
             management = HttpServer.start(managementPort, config.server(), HttpServer.Refusals.NONE, managementRoutes);
             toClose.push(management);
             LOG.info("forgebus management (/health, /ready, /metrics{}) listening on {}",
-                    config.admin().enabled() ? ", /admin" : "", managementPort);
+                    config.admin().enabled() ? ", /admin, /dashboard/" : "", managementPort);
         }
         if (webhookPort != null) {
             http = HttpServer.start(webhookPort, config.server(), refusals, webhookRoutes);
             toClose.push(http);
             LOG.info("forgebus webhooks{} listening on {}", managementPort == null ? " and management" : "", webhookPort);
         }
+    }
+
+    /**
+     * The effective-config view: with the workers role it reads each repository's {@code .ops.yaml}
+     * as the workers do (its own cache, the same forge clients, hence the same budget); without
+     * it, the main config's layers only (a gateway-only process has no forge credentials to use).
+     */
+    private ConfigAdmin configAdmin(PrometheusMeterRegistry registry) {
+        if (forgeClients == null) {
+            return new ConfigAdmin(source, Optional.empty());
+        }
+        RepoSettingsSource files = new RepoSettingsSource(source, forgeClients);
+        return new ConfigAdmin(source, Optional.of((forge, owner, repo) -> {
+            RepoSettingsSource.Resolved r = files.settings(forge, owner, repo);
+            return new ConfigAdmin.OpsResult(r.settings(), r.problem());
+        }));
     }
 
     /**

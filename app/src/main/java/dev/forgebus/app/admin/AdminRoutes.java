@@ -39,6 +39,13 @@ public final class AdminRoutes {
     private final FailedTokenAttempts failures;
     private final Optional<JobAdmin> jobs;
     private final Optional<MigrationAdmin> migrations;
+    private Optional<OperatingStats> stats = Optional.empty();
+    private Optional<ConfigAdmin> configs = Optional.empty();
+    /** What a search of recent deliveries may contain: a delivery id's characters and {@code /} of owner/repo. */
+    private static final Pattern DELIVERY_QUERY = Pattern.compile("[A-Za-z0-9._:@+=/-]{0,200}");
+    private static final java.util.regex.Pattern LIMIT = Pattern.compile("[0-9]{1,4}");
+    static final int RECENT_DEFAULT = 50;
+    static final int RECENT_MAX = 500;
 
     public AdminRoutes(Secret token, DeliveryLookup traces, DeadLetterAdmin deadLetters) {
         this(token, traces, deadLetters, FailedTokenAttempts.withDefaults());
@@ -73,8 +80,26 @@ public final class AdminRoutes {
         this.jobs = jobs;
     }
 
+    /** Also answers {@code /admin/stats} and {@code /admin/budgets} (the dashboard's overview and budgets). */
+    public AdminRoutes withStats(OperatingStats operatingStats) {
+        this.stats = Optional.of(operatingStats);
+        return this;
+    }
+
+    /** Also answers {@code /admin/config/{forge}/{owner}/{repo}} (effective settings with provenance). */
+    public AdminRoutes withConfig(ConfigAdmin configAdmin) {
+        this.configs = Optional.of(configAdmin);
+        return this;
+    }
+
     public void register(RoutesConfig routes) {
+        configs.ifPresent(c -> routes.get("/admin/config/{forge}/{owner}/{repo}", guarded(c::show)));
+        routes.get("/admin/deliveries", guarded(this::recentDeliveries));
         routes.get("/admin/deliveries/{id}", guarded(this::delivery));
+        stats.ifPresent(s -> {
+            routes.get("/admin/stats", guarded(s::stats));
+            routes.get("/admin/budgets", guarded(s::budgets));
+        });
         routes.get("/admin/dlq", guarded(deadLetters::list));
         routes.post("/admin/dlq/replay", guarded(deadLetters::replay));
         jobs.ifPresent(j -> {
@@ -99,6 +124,31 @@ public final class AdminRoutes {
             return;
         }
         json(ctx, 200, found.size() == 1 ? found.get(0) : found);
+    }
+
+    /** {@code GET /admin/deliveries?q=&limit=}: recent deliveries, newest first, each with its whole trace. */
+    private void recentDeliveries(Context ctx) {
+        onlyQueryParameters(ctx, Set.of("q", "limit"));
+        String q = ctx.queryParam("q") == null ? "" : ctx.queryParam("q");
+        if (!DELIVERY_QUERY.matcher(q).matches()) {
+            throw AdminRejection.badRequest("q is up to 200 of A-Z a-z 0-9 . _ : @ + = - / (a delivery id or owner/repo, or part of one)");
+        }
+        int limit = queryParameter(ctx, "limit").map(v -> {
+            if (!LIMIT.matcher(v).matches() || Integer.parseInt(v) < 1 || Integer.parseInt(v) > RECENT_MAX) {
+                throw AdminRejection.badRequest("limit must be a whole number from 1 to " + RECENT_MAX);
+            }
+            return Integer.parseInt(v);
+        }).orElse(RECENT_DEFAULT);
+        List<Map<String, Object>> rows = traces.recent(q, limit).stream().map(t -> {
+            Map<String, Object> row = new java.util.LinkedHashMap<>();
+            row.put("forge", t.forge());
+            row.put("delivery", t.delivery());
+            row.put("repository", t.repository());
+            row.put("sightings", t.sightings());
+            row.put("outcomes", t.outcomes());
+            return row;
+        }).toList();
+        json(ctx, 200, Map.of("count", rows.size(), "deliveries", rows));
     }
 
     private Handler guarded(Handler handler) {

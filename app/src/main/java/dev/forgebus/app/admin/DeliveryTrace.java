@@ -12,6 +12,15 @@ import dev.forgebus.common.event.WorkOutcome;
  */
 public record DeliveryTrace(String forge, String delivery, List<DedupDecision> sightings, List<WorkOutcome> outcomes) {
 
+    /** {@code owner/repo} of the first sighting; "" before dedup decided, {@code owner} alone for org events. */
+    public String repository() {
+        if (sightings.isEmpty()) {
+            return "";
+        }
+        DedupDecision first = sightings.get(0);
+        return first.repo() == null || first.repo().isEmpty() ? first.owner() : first.owner() + "/" + first.repo();
+    }
+
     DeliveryTrace with(DedupDecision decision) {
         List<DedupDecision> s = new ArrayList<>(sightings);
         s.add(decision);

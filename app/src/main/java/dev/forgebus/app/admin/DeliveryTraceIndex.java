@@ -71,6 +71,22 @@ public final class DeliveryTraceIndex implements DeliveryLookup, AutoCloseable {
         return found;
     }
 
+    @Override
+    public synchronized List<DeliveryTrace> recent(String query, int limit) {
+        String q = query.toLowerCase(java.util.Locale.ROOT);
+        List<DeliveryTrace> all = new ArrayList<>(traces.values());
+        List<DeliveryTrace> found = new ArrayList<>();
+        // Insertion order is first sighting order: walking backwards is newest first.
+        for (int i = all.size() - 1; i >= 0 && found.size() < limit; i--) {
+            DeliveryTrace t = all.get(i);
+            if (q.isEmpty() || t.delivery().toLowerCase(java.util.Locale.ROOT).contains(q)
+                    || t.repository().toLowerCase(java.util.Locale.ROOT).contains(q)) {
+                found.add(t);
+            }
+        }
+        return found;
+    }
+
     private void run() {
         try {
             List<TopicPartition> partitions = new ArrayList<>();
