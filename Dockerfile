@@ -1,3 +1,4 @@
+# syntax=docker/dockerfile:1
 # Forgebus image: one jar, every role (the command chooses: run, gateway, dedup, workers, scheduler).
 #   docker build -t forgebus .
 #   docker run -v $PWD/examples/docker.yml:/config/forgebus.yml:ro forgebus gateway --config /config/forgebus.yml
