@@ -42,9 +42,14 @@ public final class Main {
         return execute(Modules.BUILT_IN, out, err, args);
     }
 
+    /** The command line over {@code modules}, not yet run (a test parses documented commands with it). */
+    static CommandLine commandLine(Modules modules) {
+        return new CommandLine(new Main(modules));
+    }
+
     /** As {@link #execute(Modules, String...)}, writing to the given streams (tests). */
     static int execute(Modules modules, java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
-        CommandLine cli = new CommandLine(new Main(modules));
+        CommandLine cli = commandLine(modules);
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {

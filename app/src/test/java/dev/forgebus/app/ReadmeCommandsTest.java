@@ -15,7 +15,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * Every shell command the README shows, as written. The cheap {@code forgebus} commands run (in
@@ -66,7 +65,7 @@ class ReadmeCommandsTest {
                     assertThat(r.exit()).as("`%s` exit code; stderr: %s", command, r.err()).isZero();
                     ran.add(command);
                 } else {
-                    new CommandLine(Main.class).parseArgs(args.toArray(String[]::new));
+                    Main.commandLine(Modules.BUILT_IN).parseArgs(args.toArray(String[]::new));
                     parsed.add(command);
                 }
                 continue;
