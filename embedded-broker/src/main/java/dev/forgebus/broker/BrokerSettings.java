@@ -14,8 +14,11 @@ import java.util.Objects;
  * @param maxMessageBytes the largest record batch the broker accepts ({@code message.max.bytes},
  *                        {@code replica.fetch.max.bytes}); pass the largest webhook body plus headroom
  * @param overrides       broker properties applied last, over every default this class sets
+ * @param quorum          the KRaft quorum this node belongs to: {@link Quorum#single()} (the default), or one member
+ *                        of a cluster, whose controller port is then its own voter's port
  */
-public record BrokerSettings(Path dataDir, int port, int controllerPort, long maxMessageBytes, Map<String, String> overrides) {
+public record BrokerSettings(Path dataDir, int port, int controllerPort, long maxMessageBytes, Map<String, String> overrides,
+                             Quorum quorum) {
 
     /** 32 MiB for the record value (GitHub bodies go up to 25 MiB) plus 1 MiB for key, headers and batch framing. */
     public static final long DEFAULT_MAX_MESSAGE_BYTES = 33L * 1024 * 1024;
@@ -32,6 +35,23 @@ public record BrokerSettings(Path dataDir, int port, int controllerPort, long ma
                     + ", got " + maxMessageBytes);
         }
         overrides = overrides == null ? Map.of() : Map.copyOf(overrides);
+        quorum = quorum == null ? Quorum.single() : quorum;
+        Integer own = quorum.ownControllerPort().orElse(null);
+        if (own != null && controllerPort != 0 && controllerPort != own) {
+            throw new IllegalArgumentException("controllerPort " + controllerPort + " differs from node " + quorum.nodeId()
+                    + "'s voter port " + own);
+        }
+        if (own != null) {
+            controllerPort = own;
+            if (port == own) {
+                throw new IllegalArgumentException("port and controllerPort must differ, both are " + port);
+            }
+        }
+    }
+
+    /** A single node that is its own only voter. */
+    public BrokerSettings(Path dataDir, int port, int controllerPort, long maxMessageBytes, Map<String, String> overrides) {
+        this(dataDir, port, controllerPort, maxMessageBytes, overrides, Quorum.single());
     }
 
     /** Settings with a free controller port, {@link #DEFAULT_MAX_MESSAGE_BYTES} and no overrides. */
@@ -40,7 +60,12 @@ public record BrokerSettings(Path dataDir, int port, int controllerPort, long ma
     }
 
     public BrokerSettings withPort(int newPort) {
-        return new BrokerSettings(dataDir, newPort, controllerPort, maxMessageBytes, overrides);
+        return new BrokerSettings(dataDir, newPort, controllerPort, maxMessageBytes, overrides, quorum);
+    }
+
+    /** The same settings as one member of {@code newQuorum} (its controller port taken from its voter). */
+    public BrokerSettings withQuorum(Quorum newQuorum) {
+        return new BrokerSettings(dataDir, port, 0, maxMessageBytes, overrides, newQuorum);
     }
 
     private static void checkPort(String name, int value) {

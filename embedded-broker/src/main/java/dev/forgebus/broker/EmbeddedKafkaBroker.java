@@ -37,8 +37,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Kafka's own single-node KRaft broker ({@link KafkaRaftServer}, combined {@code broker,controller} roles, one voter)
- * running inside this JVM, listening on 127.0.0.1 only.
+ * Kafka's own KRaft broker ({@link KafkaRaftServer}, combined {@code broker,controller} roles) running inside this JVM,
+ * listening on 127.0.0.1 only: by default a single node that is its own only voter; with a {@link Quorum} of several
+ * voters, one node of a cluster (each node in its own JVM: {@link EmbeddedBrokerMain}).
  *
  * <p>The data directory is formatted once, when it has no {@code meta.properties}, with a fresh random cluster id;
  * after that the broker reuses the directory, its cluster id and its records on every start.
@@ -54,7 +55,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
 
     static final String HOST = "127.0.0.1";
-    static final int NODE_ID = 1;
     static final String BROKER_LISTENER = "PLAINTEXT";
     static final String CONTROLLER_LISTENER = "CONTROLLER";
     static final String META_PROPERTIES = "meta.properties";
@@ -111,7 +111,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new EmbeddedBrokerException("embedded Kafka broker: invalid configuration: " + e.getMessage(), e);
         }
-        String clusterId = formatIfNeeded(config, props);
+        String clusterId = formatIfNeeded(config, props, settings.quorum());
 
         KafkaRaftServer server;
         try {
@@ -202,10 +202,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     static Map<String, String> brokerProperties(Path dataDir, int port, int controllerPort, BrokerSettings settings) {
         long maxMessageBytes = settings.maxMessageBytes();
         Map<String, String> p = new LinkedHashMap<>();
-        // One node that is both the broker and the single KRaft voter.
+        Quorum quorum = settings.quorum();
+        String replicas = Integer.toString(quorum.replicationFactor());
+        String minIsr = Integer.toString(quorum.minInsyncReplicas());
+        // Every node is both a broker and a KRaft voter: alone, the single voter; in a cluster, one of the static voters.
         p.put("process.roles", "broker,controller");
-        p.put("node.id", Integer.toString(NODE_ID));
-        p.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
+        p.put("node.id", Integer.toString(quorum.nodeId()));
+        p.put("controller.quorum.voters", quorum.votersProperty(controllerPort));
         p.put("listeners", BROKER_LISTENER + "://" + HOST + ":" + port + "," + CONTROLLER_LISTENER + "://" + HOST + ":" + controllerPort);
         p.put("advertised.listeners", BROKER_LISTENER + "://" + HOST + ":" + port);
         p.put("listener.security.protocol.map", BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
@@ -213,13 +216,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("inter.broker.listener.name", BROKER_LISTENER);
         p.put("log.dirs", dataDir.toString());
         // A single broker: every internal topic with one replica, or consumer groups and transactions hang (SPEC 9).
-        p.put("offsets.topic.replication.factor", "1");
-        p.put("transaction.state.log.replication.factor", "1");
-        p.put("transaction.state.log.min.isr", "1");
-        p.put("share.coordinator.state.topic.replication.factor", "1");
-        p.put("share.coordinator.state.topic.min.isr", "1");
-        p.put("default.replication.factor", "1");
-        p.put("min.insync.replicas", "1");
+        // A cluster: three replicas, two of them in sync for an acks=all write, so one broker may die and writes go on.
+        p.put("offsets.topic.replication.factor", replicas);
+        p.put("transaction.state.log.replication.factor", replicas);
+        p.put("transaction.state.log.min.isr", minIsr);
+        p.put("share.coordinator.state.topic.replication.factor", replicas);
+        p.put("share.coordinator.state.topic.min.isr", minIsr);
+        p.put("default.replication.factor", replicas);
+        p.put("min.insync.replicas", minIsr);
         p.put("group.initial.rebalance.delay.ms", "0");
         // Topics are created on purpose (with their config), never by a typo in a producer.
         p.put("auto.create.topics.enable", "false");
@@ -238,7 +242,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * Formats the log directories that have no {@code meta.properties} yet (all of them on first start) and returns the
      * cluster id: the one already on disk, or a new random one.
      */
-    private static String formatIfNeeded(KafkaConfig config, Map<String, String> props) {
+    private static String formatIfNeeded(KafkaConfig config, Map<String, String> props, Quorum quorum) {
         Set<String> directories = new LinkedHashSet<>();
         for (String dir : props.get("log.dirs").split(",")) {
             if (!dir.isBlank()) {
@@ -265,12 +269,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         if (unformatted.isEmpty()) {
             return existing;
         }
-        String clusterId = existing != null ? existing : Uuid.randomUuid().toString();
+        if (existing != null && quorum.clusterId().isPresent() && !existing.equals(quorum.clusterId().get())) {
+            throw new EmbeddedBrokerException("embedded Kafka broker: " + directories + " belong to cluster " + existing
+                    + ", not to " + quorum.clusterId().get());
+        }
+        String clusterId = existing != null ? existing : quorum.clusterId().orElseGet(() -> Uuid.randomUuid().toString());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8)) {
             Formatter formatter = new Formatter()
                     .setPrintStream(print) // never System.out
-                    .setNodeId(NODE_ID)
+                    .setNodeId(quorum.nodeId())
                     .setClusterId(clusterId)
                     .setControllerListenerName(CONTROLLER_LISTENER)
                     .setMetadataLogDirectory(config.metadataLogDir())
@@ -338,7 +346,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                     long wait = Math.min(remainingMillis(deadline), 10_000);
                     var nodes = cluster.nodes().get(wait, TimeUnit.MILLISECONDS);
                     String id = cluster.clusterId().get(wait, TimeUnit.MILLISECONDS);
-                    if (nodes.stream().map(Node::id).anyMatch(n -> n == NODE_ID) && clusterId.equals(id)) {
+                    if (nodes.stream().map(Node::id).anyMatch(n -> n == settings.quorum().nodeId()) && clusterId.equals(id)) {
                         return;
                     }
                     last = new IllegalStateException("cluster " + id + " reports nodes " + nodes);

@@ -72,6 +72,7 @@ final class FaultRun implements AutoCloseable {
     /** Every process started, in start order, with its log. */
     private final Map<Process, Path> started = Collections.synchronizedMap(new LinkedHashMap<>());
     private ExecutorService senders;
+    private List<String> jvmOptions = List.of("-Xmx512m");
     private final List<Future<?>> sending = new ArrayList<>();
     private long sendDeadline;
 
@@ -135,11 +136,23 @@ final class FaultRun implements AutoCloseable {
 
     /** Starts {@code forgebus <args>} as a separate JVM; its log goes to target/fault-logs/RUN/name.log. */
     Process start(String name, String... args) throws IOException {
+        return startJava(name, "dev.forgebus.app.Main", args);
+    }
+
+    /** The options of every JVM started from now on (default {@code -Xmx512m}). */
+    FaultRun jvmOptions(String... options) {
+        jvmOptions = List.of(options);
+        return this;
+    }
+
+    /** Starts {@code mainClass} from this test's classpath as a separate JVM, logging as {@link #start} does. */
+    Process startJava(String name, String mainClass, String... args) throws IOException {
         Path logDir = Path.of("target", "fault-logs", Long.toString(runId));
         Files.createDirectories(logDir);
         Path log = logDir.resolve(name + ".log");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-cp", System.getProperty("java.class.path"), "dev.forgebus.app.Main"));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         started.put(p, log);
@@ -179,7 +192,16 @@ final class FaultRun implements AutoCloseable {
 
     // ---- the sender ----
 
-    void startSenders(int gatewayPort) {
+    /** The log of a process started by {@link #start} or {@link #startJava}. */
+    Path logOf(Process process) {
+        return started.get(process);
+    }
+
+    /**
+     * Sends every event, paced at {@link #rate}; with several gateways, each attempt goes to the
+     * next one in turn (as a load balancer in front of them would spread a forge's redeliveries).
+     */
+    void startSenders(int... gatewayPorts) {
         AtomicInteger nextIssue = new AtomicInteger(1);
         sendDeadline = System.nanoTime() + sendWindow().toNanos();
         long pace = (long) (SENDERS * 1e9 / rate);
@@ -187,7 +209,7 @@ final class FaultRun implements AutoCloseable {
         for (int s = 0; s < SENDERS; s++) {
             sending.add(senders.submit(() -> {
                 for (int n = nextIssue.getAndIncrement(); n <= events; n = nextIssue.getAndIncrement()) {
-                    deliverUntilAccepted(gatewayPort, n);
+                    deliverUntilAccepted(gatewayPorts, n);
                     LockSupport.parkNanos(pace); // arrival rate, not a synchronisation
                 }
                 return null;
@@ -207,11 +229,11 @@ final class FaultRun implements AutoCloseable {
         assertThat(attemptsPerIssue.values().stream().mapToLong(Integer::longValue).sum()).isEqualTo(sent.get());
     }
 
-    private Void deliverUntilAccepted(int port, int n) throws Exception {
+    private Void deliverUntilAccepted(int[] ports, int n) throws Exception {
         String delivery = "fault-" + n;
         byte[] body = issueOpened(n, "App crash number " + n);
-        HttpRequest request = signed(port, delivery, body);
-        while (true) {
+        for (int attempt = 0; ; attempt++) {
+            HttpRequest request = signed(ports[(n + attempt) % ports.length], delivery, body);
             if (System.nanoTime() > sendDeadline) {
                 throw new AssertionError("delivery " + delivery + " not accepted before the send deadline");
             }
