@@ -41,8 +41,14 @@ public record Rejection(Instant time, String forge, String reason, int status, S
         if (text == null) {
             return "";
         }
-        String cut = text.length() <= max ? text : text.substring(0, max);
-        return cut.replaceAll("[^A-Za-z0-9._:@+=\\-\\[\\]]", "?");
+        int length = Math.min(text.length(), max);
+        StringBuilder clean = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            char c = text.charAt(i);
+            boolean safe = c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || ".:_@+=-[]".indexOf(c) >= 0;
+            clean.append(safe ? c : '?');
+        }
+        return clean.toString();
     }
 
     /** The delivery id, when the sender gave one. */

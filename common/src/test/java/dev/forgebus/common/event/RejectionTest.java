@@ -16,7 +16,7 @@ class RejectionTest {
                 "::1", "id\r\nX-Injected: 1" + "y".repeat(10_000), "issues\u0000");
 
         assertThat(r.forge()).hasSize(Rejection.MAX_FIELD).startsWith("gh??script?").doesNotContain("\n");
-        assertThat(r.delivery()).hasSize(Rejection.MAX_DELIVERY).startsWith("id??X-Injected??1").doesNotContain("\r");
+        assertThat(r.delivery()).hasSize(Rejection.MAX_DELIVERY).startsWith("id??X-Injected:?1").doesNotContain("\r");
         assertThat(r.event()).isEqualTo("issues?");
         assertThat(r.source()).isEqualTo("::1");
         assertThat(r.toJson().length).isLessThan(600);
