@@ -286,6 +286,27 @@ public final class FakeForge implements AutoCloseable {
         state.addCheckRun(owner, repo, sha, name, status, conclusion);
     }
 
+    /**
+     * A check run or commit status as a writer left it on a commit: {@code kind} {@code check_run} or
+     * {@code status}; {@code state} the run's conclusion (its status until completed) or the status's state;
+     * {@code summary} the run's output title or the status's description.
+     */
+    public record ShownCheck(String kind, long id, String name, String state, String summary) {
+    }
+
+    /** Every check run, then every commit status (each report, oldest first), on commit {@code sha}. */
+    public List<ShownCheck> shownChecks(String owner, String repo, String sha) {
+        List<ShownCheck> shown = new ArrayList<>();
+        for (ForgeState.CheckRun run : state.checkRuns(owner, repo, sha)) {
+            shown.add(new ShownCheck("check_run", run.id(), run.name(),
+                    run.conclusion() == null ? run.status() : run.conclusion(), state.summary(run.id())));
+        }
+        for (ForgeState.Status status : state.statuses(owner, repo, sha).reversed()) {
+            shown.add(new ShownCheck("status", status.id(), status.context(), status.state(), state.summary(status.id())));
+        }
+        return List.copyOf(shown);
+    }
+
     /** Adds a commit status (pending, success, failure, error); a later one of the same context is newer. */
     public void addStatus(String owner, String repo, String sha, String context, String state) {
         this.state.addStatus(owner, repo, sha, context, state);

@@ -147,6 +147,8 @@ final class ForgeState {
     private final Map<String, Repo> repos = new HashMap<>();
     private Clock clock = Clock.systemUTC();
     private long nextId = 1;
+    /** A check run's output title or a status's description, by id: what a writer said (Forgebus's own checks). */
+    private final Map<Long, String> summaries = new HashMap<>();
 
     synchronized void clock(Clock clock) {
         this.clock = clock;
@@ -164,6 +166,7 @@ final class ForgeState {
         forkRepos.clear();
         assignees.clear();
         milestones.clear();
+        summaries.clear();
         nextId = 1;
     }
 
@@ -501,6 +504,54 @@ final class ForgeState {
     synchronized void addCheckRun(String owner, String repo, String sha, String name, String status, String conclusion) {
         repoOrCreate(owner, repo).checkRuns.computeIfAbsent(sha, k -> new ArrayList<>())
                 .add(new CheckRun(nextId++, name, status, conclusion));
+    }
+
+    /** A check run written through the API ({@code POST .../check-runs}); answers its id. */
+    synchronized long createCheckRun(String owner, String repo, String sha, String name, String status, String conclusion,
+                                     String summary) {
+        long id = nextId++;
+        repoOrCreate(owner, repo).checkRuns.computeIfAbsent(sha, k -> new ArrayList<>())
+                .add(new CheckRun(id, name, status, conclusion));
+        summaries.put(id, summary == null ? "" : summary);
+        return id;
+    }
+
+    /** {@code PATCH .../check-runs/{id}}: the run's head SHA when it exists. Null fields keep their value. */
+    synchronized Optional<String> updateCheckRun(String owner, String repo, long id, String status, String conclusion,
+                                                 String summary) {
+        Repo r = repos.get(key(owner, repo));
+        if (r == null) {
+            return Optional.empty();
+        }
+        for (Map.Entry<String, List<CheckRun>> runs : r.checkRuns.entrySet()) {
+            List<CheckRun> list = runs.getValue();
+            for (int i = 0; i < list.size(); i++) {
+                CheckRun run = list.get(i);
+                if (run.id() == id) {
+                    String newStatus = status == null ? run.status() : status;
+                    list.set(i, new CheckRun(id, run.name(), newStatus,
+                            "completed".equals(newStatus) ? (conclusion == null ? run.conclusion() : conclusion) : null));
+                    if (summary != null) {
+                        summaries.put(id, summary);
+                    }
+                    return Optional.of(runs.getKey());
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A commit status written through the API, with its description. */
+    synchronized void addStatus(String owner, String repo, String sha, String context, String state, String description) {
+        long id = nextId++;
+        repoOrCreate(owner, repo).statuses.computeIfAbsent(sha, k -> new ArrayList<>())
+                .add(new Status(id, context, state, clock.instant()));
+        summaries.put(id, description == null ? "" : description);
+    }
+
+    /** What was said with check run or status {@code id}; "" when nothing. */
+    synchronized String summary(long id) {
+        return summaries.getOrDefault(id, "");
     }
 
     synchronized List<CheckRun> checkRuns(String owner, String repo, String sha) {

@@ -63,6 +63,7 @@ final class ForgejoRoutes {
                 .on("GET", REPO + "/pulls/(\\d{1,18})", this::getPull)
                 .on("POST", REPO + "/pulls/(\\d{1,18})/merge", this::merge)
                 .on("GET", REPO + "/commits/([^/]+)/statuses", this::listStatuses)
+                .on("POST", REPO + "/statuses/([^/]+)", this::createStatus)
                 .on("GET", REPO + "/branches", this::listBranches)
                 .on("GET", REPO + "/tags", this::listTags)
                 .on("DELETE", REPO + "/branches/(.+)", this::deleteBranch)
@@ -292,6 +293,19 @@ final class ForgejoRoutes {
 
     // ---- statuses, branches, tags ----
 
+    /** {@code POST /repos/{o}/{r}/statuses/{sha}}: state, context, description; the forge keeps the latest per context. */
+    private Reply createStatus(RecordedRequest request, Matcher m) {
+        Optional<JsonNode> body = Routes.jsonBody(request);
+        if (body.isEmpty() || Routes.text(body.get(), "state") == null) {
+            return api.error(422, "state is required");
+        }
+        JsonNode json = body.get();
+        String context = Optional.ofNullable(Routes.text(json, "context")).orElse("default");
+        state.addStatus(owner(m), repo(m), Routes.segment(m, 3), context, Routes.text(json, "state"),
+                Routes.text(json, "description"));
+        return Reply.json(201, Map.of("status", Routes.text(json, "state"), "context", context));
+    }
+
     private Reply listStatuses(RecordedRequest request, Matcher m) {
         List<ForgeState.Status> statuses = state.statuses(owner(m), repo(m), Routes.segment(m, 3));
         return paged(request, m.group(0), statuses, page -> page.stream().map(status -> {
@@ -299,6 +313,7 @@ final class ForgejoRoutes {
             json.put("id", status.id());
             json.put("status", status.state());
             json.put("context", status.context());
+            json.put("description", state.summary(status.id()));
             json.put("created_at", GitHubRoutes.timestamp(status.createdAt()));
             json.put("updated_at", GitHubRoutes.timestamp(status.createdAt()));
             return json;

@@ -66,6 +66,9 @@ final class GitHubRoutes {
                 .on("PUT", REPO + "/pulls/(\\d{1,18})/merge", this::merge)
                 .on("GET", REPO + "/commits/([^/]+)/check-runs", this::listCheckRuns)
                 .on("GET", REPO + "/commits/([^/]+)/statuses", this::listStatuses)
+                .on("POST", REPO + "/check-runs", this::createCheckRun)
+                .on("PATCH", REPO + "/check-runs/(\\d{1,18})", this::updateCheckRun)
+                .on("POST", REPO + "/statuses/([^/]+)", this::createStatus)
                 .on("GET", REPO + "/branches", this::listBranches)
                 .on("GET", REPO + "/tags", this::listTags)
                 .on("DELETE", REPO + "/git/refs/heads/(.+)", this::deleteBranch)
@@ -323,7 +326,9 @@ final class GitHubRoutes {
 
     private Reply listCheckRuns(RecordedRequest request, Matcher m) {
         String sha = Routes.segment(m, 3);
-        List<ForgeState.CheckRun> runs = state.checkRuns(owner(m), repo(m), sha);
+        String named = ForgeApi.queryParameters(request.query()).get("check_name");
+        List<ForgeState.CheckRun> runs = state.checkRuns(owner(m), repo(m), sha).stream()
+                .filter(run -> named == null || named.equals(run.name())).toList();
         return paged(request, m.group(0), runs, page -> {
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("total_count", runs.size());
@@ -334,10 +339,47 @@ final class GitHubRoutes {
                 r.put("name", run.name());
                 r.put("status", run.status());
                 r.put("conclusion", run.conclusion());
+                String summary = state.summary(run.id());
+                r.put("output", Map.of("title", summary, "summary", summary));
                 return r;
             }).toList());
             return json;
         });
+    }
+
+    /** {@code POST /repos/{o}/{r}/check-runs}: name, head_sha, status, conclusion, output.title. */
+    private Reply createCheckRun(RecordedRequest request, Matcher m) {
+        Optional<JsonNode> body = Routes.jsonBody(request);
+        if (body.isEmpty() || text(body.get(), "name") == null || text(body.get(), "head_sha") == null) {
+            return api.error(422, "Invalid request: name and head_sha are required");
+        }
+        JsonNode json = body.get();
+        String status = Optional.ofNullable(text(json, "status")).orElse("queued");
+        long id = state.createCheckRun(owner(m), repo(m), text(json, "head_sha"), text(json, "name"), status,
+                text(json, "conclusion"), text(json.path("output"), "title"));
+        return Reply.json(201, Map.of("id", id, "name", text(json, "name"), "head_sha", text(json, "head_sha"), "status", status));
+    }
+
+    /** {@code PATCH /repos/{o}/{r}/check-runs/{id}}. */
+    private Reply updateCheckRun(RecordedRequest request, Matcher m) {
+        JsonNode json = Routes.jsonBody(request).orElse(com.fasterxml.jackson.databind.node.NullNode.getInstance());
+        long id = Long.parseLong(m.group(3));
+        return state.updateCheckRun(owner(m), repo(m), id, text(json, "status"), text(json, "conclusion"),
+                        text(json.path("output"), "title"))
+                .map(sha -> Reply.json(200, Map.of("id", id, "head_sha", sha)))
+                .orElseGet(this::notFound);
+    }
+
+    /** {@code POST /repos/{o}/{r}/statuses/{sha}}: state, context, description. */
+    private Reply createStatus(RecordedRequest request, Matcher m) {
+        Optional<JsonNode> body = Routes.jsonBody(request);
+        if (body.isEmpty() || text(body.get(), "state") == null) {
+            return api.error(422, "Validation Failed");
+        }
+        JsonNode json = body.get();
+        String context = Optional.ofNullable(text(json, "context")).orElse("default");
+        state.addStatus(owner(m), repo(m), Routes.segment(m, 3), context, text(json, "state"), text(json, "description"));
+        return Reply.json(201, Map.of("state", text(json, "state"), "context", context));
     }
 
     private Reply listStatuses(RecordedRequest request, Matcher m) {
@@ -347,6 +389,7 @@ final class GitHubRoutes {
             json.put("id", status.id());
             json.put("state", status.state());
             json.put("context", status.context());
+            json.put("description", state.summary(status.id()));
             json.put("created_at", timestamp(status.createdAt()));
             json.put("updated_at", timestamp(status.createdAt()));
             return json;

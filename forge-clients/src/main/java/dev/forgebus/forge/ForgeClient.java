@@ -125,6 +125,15 @@ public interface ForgeClient {
      */
     List<CheckResult> checks(RepoRef repo, String sha) throws ForgeCallException, InterruptedException;
 
+    /**
+     * Creates or updates Forgebus's own check {@code report.name()} on commit {@code sha}: never
+     * more than one per name and commit. GitHub: the check run of that name on the commit is looked
+     * up ({@code GET .../commits/{sha}/check-runs?check_name=}) and PATCHed, else created; a token
+     * that may not write check runs (only GitHub Apps may: 403) gets a commit status of that context
+     * instead. Forgejo/Gitea: a commit status of that context, which the forge replaces per context.
+     */
+    void reportCheck(RepoRef repo, String sha, CheckReport report) throws ForgeCallException, InterruptedException;
+
     // ---- branches and tags ----
 
     /** Every branch name and its head commit SHA. */

@@ -304,6 +304,44 @@ public final class GitHubClient implements ForgeClient {
         return List.copyOf(checks);
     }
 
+    @Override
+    public void reportCheck(RepoRef repo, String sha, CheckReport report) throws ForgeCallException, InterruptedException {
+        String commit = repoPath(repo) + "/commits/" + ForgeHttp.segment(sha);
+        Map<String, Object> output = Map.of("title", report.summary(), "summary", report.summary());
+        Map<String, Object> run = new LinkedHashMap<>();
+        run.put("status", report.state() == CheckReport.State.WAITING ? "in_progress" : "completed");
+        if (report.state() != CheckReport.State.WAITING) {
+            run.put("conclusion", report.state() == CheckReport.State.DONE ? "success" : "neutral");
+        }
+        run.put("output", output);
+        try {
+            Optional<Long> existing = Optional.empty();
+            for (JsonNode found : http.get(commit + "/check-runs?check_name=" + ForgeHttp.segment(report.name())
+                    + "&filter=latest").body().path("check_runs")) {
+                if (report.name().equals(found.path("name").asText())) {
+                    existing = Optional.of(found.path("id").asLong());
+                    break;
+                }
+            }
+            if (existing.isPresent()) {
+                http.send("PATCH", http.resolve(repoPath(repo) + "/check-runs/" + existing.get()), run);
+            } else {
+                run.put("name", report.name());
+                run.put("head_sha", sha);
+                http.post(repoPath(repo) + "/check-runs", run);
+            }
+        } catch (ForgeCallException e) {
+            if (e.kind() != ForgeCallException.Kind.PERMANENT || e.status() != 403) {
+                throw e;
+            }
+            // Only a GitHub App may write check runs; a personal token reports a commit status, replaced per context.
+            http.post(repoPath(repo) + "/statuses/" + ForgeHttp.segment(sha), Map.of("state", switch (report.state()) {
+                case WAITING -> "pending";
+                case DONE, BLOCKED -> "success";
+            }, "context", report.name(), "description", report.summary()));
+        }
+    }
+
     /** Not completed: pending; success, neutral, skipped: success; anything else (failure, cancelled, ...): failure. */
     private static CheckResult.State checkRunState(JsonNode run) {
         if (!"completed".equals(run.path("status").asText())) {

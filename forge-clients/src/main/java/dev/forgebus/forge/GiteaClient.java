@@ -313,6 +313,18 @@ public final class GiteaClient implements ForgeClient {
                 repoPath(repo) + "/commits/" + ForgeHttp.segment(sha) + "/statuses", PAGE_SIZE, MAX_PAGES), "status"));
     }
 
+    /** {@code POST /repos/{owner}/{repo}/statuses/{sha}}: the forge keeps the latest status of each context. */
+    @Override
+    public void reportCheck(RepoRef repo, String sha, CheckReport report) throws ForgeCallException, InterruptedException {
+        String state = switch (report.state()) {
+            case WAITING -> "pending";
+            case DONE -> "success";
+            case BLOCKED -> "warning";
+        };
+        http.post(repoPath(repo) + "/statuses/" + ForgeHttp.segment(sha),
+                Map.of("state", state, "context", report.name(), "description", report.summary()));
+    }
+
     // ---- branches and tags ----
 
     /** {@code GET /repos/{owner}/{repo}/branches}, every page: name → {@code commit.id}. */

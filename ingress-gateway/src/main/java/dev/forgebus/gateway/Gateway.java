@@ -5,12 +5,14 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.forgebus.common.config.ForgebusConfig;
+import dev.forgebus.common.event.Rejection;
 import dev.forgebus.common.health.LivenessCheck;
 import dev.forgebus.common.kafka.TopicNames;
 import io.javalin.config.RoutesConfig;
@@ -28,12 +30,16 @@ public final class Gateway implements AutoCloseable {
     private final RawEventPublisher publisher;
     private final WebhookHandler handler;
     private final GatewayMetrics metrics;
+    private final RejectionLog rejections;
+    private final Clock clock = Clock.systemUTC();
 
-    private Gateway(Supplier<ForgebusConfig> configs, RawEventPublisher publisher, WebhookHandler handler, GatewayMetrics metrics) {
+    private Gateway(Supplier<ForgebusConfig> configs, RawEventPublisher publisher, WebhookHandler handler, GatewayMetrics metrics,
+                    RejectionLog rejections) {
         this.configs = configs;
         this.publisher = publisher;
         this.handler = handler;
         this.metrics = metrics;
+        this.rejections = rejections;
     }
 
     /**
@@ -67,7 +73,8 @@ public final class Gateway implements AutoCloseable {
         RawEventPublisher publisher = RawEventPublisher.create(bootstrapServers, topics, config.server().maxBodyBytes(), ackTimeout, tuning);
         warnAboutUnsignedScopes(config);
         GatewayMetrics metrics = new GatewayMetrics(registry);
-        return new Gateway(configs, publisher, new WebhookHandler(configs, publisher, metrics, Clock.systemUTC()), metrics);
+        return new Gateway(configs, publisher, new WebhookHandler(configs, publisher, metrics, Clock.systemUTC()), metrics,
+                RejectionLog.toKafka(bootstrapServers, topics, registry));
     }
 
     /** Logs a warning per forge and org that accepts unsigned webhooks: at start, and after a reload. */
@@ -92,6 +99,7 @@ public final class Gateway implements AutoCloseable {
         }
         routes.exception(WebhookRejection.class, (e, ctx) -> {
             handler.rejected(e);
+            logRejection(ctx.path(), e.reason(), e.status(), ctx.req().getRemoteAddr(), ctx::header);
             if (e.status() == 405) {
                 ctx.header("Allow", "POST");
             }
@@ -112,7 +120,7 @@ public final class Gateway implements AutoCloseable {
      * Counts the requests the {@link RequestGate} refused before the routes ran (408 timeout or
      * too_slow, 503 overloaded) under {@code forgebus_webhooks_rejected_total}.
      */
-    public HttpServer.Refusals refusals() {
+    private HttpServer.Refusals counted() {
         return (path, reason) -> {
             String forgeTag = GatewayMetrics.UNKNOWN_FORGE;
             if (path.startsWith(RequestGate.WEBHOOKS)) {
@@ -123,6 +131,52 @@ public final class Gateway implements AutoCloseable {
             metrics.rejected(forgeTag, reason);
             LOG.debug("refused a request to {}: {}", forgeTag, reason);
         };
+    }
+
+    /** As {@link #counted()}, also writing each refusal of a webhook to the rejections topic ({@link RejectionLog}). */
+    public HttpServer.Refusals refusals() {
+        HttpServer.Refusals counted = counted();
+        return new HttpServer.Refusals() {
+            @Override
+            public void refused(String path, String reason) {
+                counted.refused(path, reason);
+            }
+
+            @Override
+            public void refused(String path, String reason, int status, String source, Function<String, String> headers) {
+                counted.refused(path, reason);
+                if (path.startsWith(RequestGate.WEBHOOKS)) {
+                    logRejection(path, reason, status, source, headers);
+                }
+            }
+        };
+    }
+
+    /** Delivery id and event headers of every dialect, most specific first: which forge sent it is not known yet. */
+    private static final List<String> DELIVERY_HEADERS = List.of("X-GitHub-Delivery", "X-Forgejo-Delivery", "X-Gitea-Delivery",
+            "X-Gogs-Delivery");
+    private static final List<String> EVENT_HEADERS = List.of("X-GitHub-Event", "X-Forgejo-Event", "X-Gitea-Event",
+            "X-Gogs-Event");
+
+    /**
+     * One record on the rejections topic: the forge id as the path named it, the reason, the status,
+     * the connection's address, the delivery id and event headers; never the body or a signature.
+     */
+    private void logRejection(String path, String reason, int status, String source, Function<String, String> headers) {
+        String rest = path.startsWith(RequestGate.WEBHOOKS) ? path.substring(RequestGate.WEBHOOKS.length()) : path;
+        int slash = rest.indexOf('/');
+        rejections.record(new Rejection(clock.instant(), slash < 0 ? rest : rest.substring(0, slash), reason, status, source,
+                first(headers, DELIVERY_HEADERS), first(headers, EVENT_HEADERS)));
+    }
+
+    private static String first(Function<String, String> headers, List<String> names) {
+        for (String name : names) {
+            String value = headers.apply(name);
+            if (value != null && !value.isBlank()) {
+                return value.strip();
+            }
+        }
+        return "";
     }
 
     /** A configured forge id, else "unknown": unauthenticated paths must not create time series. */
@@ -137,6 +191,7 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public void close() {
+        rejections.close();
         publisher.close();
     }
 }

@@ -37,6 +37,15 @@ public final class HttpServer implements AutoCloseable {
         };
 
         void refused(String path, String reason);
+
+        /**
+         * With what else is known of the request: the status answered, the connection's address and
+         * a header reader (for the delivery id and event headers, never the signature).
+         */
+        default void refused(String path, String reason, int status, String source,
+                             java.util.function.Function<String, String> headers) {
+            refused(path, reason);
+        }
     }
 
     /** Jetty's default is 8 KiB, less than one typical webhook. */
@@ -73,7 +82,7 @@ public final class HttpServer implements AutoCloseable {
                 }
                 return connector;
             });
-            config.jetty.modifyServer(server -> server.insertHandler(new RequestGate(limits, refusals::refused)));
+            config.jetty.modifyServer(server -> server.insertHandler(new RequestGate(limits, refusals)));
             routeContributors.forEach(c -> c.accept(config.routes));
         });
         int number = port.port();

@@ -41,12 +41,6 @@ import dev.forgebus.common.config.ServerConfig;
  * </ul>
  */
 final class RequestGate extends Handler.Wrapper {
-    /** Told of every request the gate refuses, with its path and reason (for the rejection metric). */
-    @FunctionalInterface
-    interface Refusals {
-        void refused(String path, String reason);
-    }
-
     static final String WEBHOOKS = "/webhooks/";
     /** How often the deadlines of bodies still arriving are checked: a cut-off may come this late. */
     private static final long SWEEP_EVERY_MILLIS = 250;
@@ -56,12 +50,13 @@ final class RequestGate extends Handler.Wrapper {
     private final long minDataRate;
     private final long graceNanos;
     private final Semaphore inFlight;
-    private final Refusals refusals;
+    private final HttpServer.Refusals refusals;
     /** Bodies still arriving; one sweep checks their deadlines instead of a task per request. */
     private final Set<BodyLoader> loading = ConcurrentHashMap.newKeySet();
     private volatile Scheduler.Task sweep;
 
-    RequestGate(ServerConfig server, Refusals refusals) {
+    /** @param refusals told of every request the gate refuses (the rejection metric and log) */
+    RequestGate(ServerConfig server, HttpServer.Refusals refusals) {
         this.maxBodyBytes = server.maxBodyBytes();
         this.timeoutNanos = server.requestTimeout().toNanos();
         this.minDataRate = server.minDataRate();
@@ -144,7 +139,8 @@ final class RequestGate extends Handler.Wrapper {
 
     private void refuse(Request request, Response response, Callback callback, int status, String reason, String message,
                         boolean close) {
-        refusals.refused(request.getHttpURI().getPath(), reason);
+        refusals.refused(request.getHttpURI().getPath(), reason, status, Request.getRemoteAddr(request),
+                name -> request.getHeaders().get(name));
         String json = "{\"status\":\"rejected\",\"reason\":\"" + reason + "\",\"message\":\"" + message + "\"}";
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");

@@ -3,6 +3,8 @@ package dev.forgebus.app.admin;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.forgebus.common.config.Secret;
+import dev.forgebus.common.event.Rejection;
 import dev.forgebus.common.event.Json;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -100,6 +103,7 @@ public final class AdminRoutes {
             routes.get("/admin/stats", guarded(s::stats));
             routes.get("/admin/budgets", guarded(s::budgets));
         });
+        routes.get("/admin/rejections", guarded(this::rejections));
         routes.get("/admin/dlq", guarded(deadLetters::list));
         routes.post("/admin/dlq/replay", guarded(deadLetters::replay));
         jobs.ifPresent(j -> {
@@ -119,8 +123,14 @@ public final class AdminRoutes {
             throw AdminRejection.badRequest("a delivery id is 1 to 200 of A-Z a-z 0-9 . _ : @ + = -");
         }
         var found = traces.find(id);
+        List<Rejection> refused = traces.rejectionsOf(id);
+        if (!refused.isEmpty()) {
+            // The gateway refused it (perhaps before accepting a redelivery): say so next to any trace.
+            json(ctx, 200, Map.of("delivery", id, "rejections", refused, "traces", found));
+            return;
+        }
         if (found.isEmpty()) {
-            json(ctx, 404, Map.of("status", "not_found", "message", "no trace of this delivery (yet)"));
+            json(ctx, 404, Map.of("status", "not_found", "message", "no trace of this delivery (yet), and no rejection"));
             return;
         }
         json(ctx, 200, found.size() == 1 ? found.get(0) : found);
@@ -149,6 +159,35 @@ public final class AdminRoutes {
             return row;
         }).toList();
         json(ctx, 200, Map.of("count", rows.size(), "deliveries", rows));
+    }
+
+    /** Most rejections one answer lists. */
+    static final int MAX_REJECTIONS_LISTED = 500;
+    private static final Pattern FORGE_ID = Pattern.compile("[A-Za-z0-9._:@+=?\\[\\]-]{1,64}");
+
+    /** {@code GET /admin/rejections?forge=&since=&limit=}: newest first, at most {@value #MAX_REJECTIONS_LISTED}. */
+    private void rejections(Context ctx) {
+        onlyQueryParameters(ctx, Set.of("forge", "since", "limit"));
+        Optional<String> forge = queryParameter(ctx, "forge");
+        if (forge.isPresent() && !FORGE_ID.matcher(forge.get()).matches()) {
+            throw AdminRejection.badRequest("forge is a forge id as in the webhook URL");
+        }
+        Optional<Instant> since;
+        try {
+            since = queryParameter(ctx, "since").map(Instant::parse);
+        } catch (DateTimeParseException e) {
+            throw AdminRejection.badRequest("since is an ISO-8601 instant such as 2026-03-01T12:00:00Z");
+        }
+        int limit = 100;
+        Optional<String> asked = queryParameter(ctx, "limit");
+        if (asked.isPresent()) {
+            if (!asked.get().matches("[0-9]{1,4}") || Integer.parseInt(asked.get()) < 1
+                    || Integer.parseInt(asked.get()) > MAX_REJECTIONS_LISTED) {
+                throw AdminRejection.badRequest("limit is 1 to " + MAX_REJECTIONS_LISTED);
+            }
+            limit = Integer.parseInt(asked.get());
+        }
+        json(ctx, 200, Map.of("rejections", traces.rejections(forge, since, limit)));
     }
 
     private Handler guarded(Handler handler) {

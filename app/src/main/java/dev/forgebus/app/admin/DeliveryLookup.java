@@ -1,5 +1,10 @@
 package dev.forgebus.app.admin;
 
+import java.time.Instant;
+import java.util.Optional;
+
+import dev.forgebus.common.event.Rejection;
+
 import java.util.List;
 
 /** Where {@code GET /admin/deliveries/{id}} finds traces ({@link DeliveryTraceIndex}; a list in tests). */
@@ -14,6 +19,16 @@ public interface DeliveryLookup {
      * lookup that only answers single ids).
      */
     default List<DeliveryTrace> recent(String query, int limit) {
+        return List.of();
+    }
+
+    /** Rejections of deliveries with this id, newest first (the gateway refused them: no trace follows). */
+    default List<Rejection> rejectionsOf(String deliveryId) {
+        return List.of();
+    }
+
+    /** At most {@code limit} rejections, newest first, of {@code forge} (any when empty) at or after {@code since}. */
+    default List<Rejection> rejections(Optional<String> forge, Optional<Instant> since, int limit) {
         return List.of();
     }
 }

@@ -6,6 +6,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.time.Instant;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -18,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.forgebus.common.event.DedupDecision;
+import dev.forgebus.common.event.Rejection;
 import dev.forgebus.common.event.WorkOutcome;
 import dev.forgebus.common.kafka.TopicNames;
 
@@ -25,7 +28,9 @@ import dev.forgebus.common.kafka.TopicNames;
  * The source of {@code GET /admin/deliveries/{id}}: reads the trace topic (dedup decisions) and
  * the outcomes topic (module results) from the beginning into a bounded in-memory index. Kafka
  * is the record; this is only a view, rebuilt at each start, holding the most recent
- * {@code maxDeliveries} deliveries so memory stays bounded however long the process runs.
+ * {@code maxDeliveries} deliveries so memory stays bounded however long the process runs. It also
+ * reads the gateway's rejections topic (the latest {@value #MAX_REJECTIONS}) for
+ * {@code GET /admin/rejections} and for the deliveries the gateway refused.
  */
 public final class DeliveryTraceIndex implements DeliveryLookup, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryTraceIndex.class);
@@ -33,6 +38,9 @@ public final class DeliveryTraceIndex implements DeliveryLookup, AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final TopicNames topics;
     private final Map<String, DeliveryTrace> traces;
+    /** The latest {@link #MAX_REJECTIONS} rejections, oldest first. */
+    private final java.util.ArrayDeque<Rejection> rejections = new java.util.ArrayDeque<>();
+    static final int MAX_REJECTIONS = 10_000;
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -87,10 +95,34 @@ public final class DeliveryTraceIndex implements DeliveryLookup, AutoCloseable {
         return found;
     }
 
+    @Override
+    public synchronized List<Rejection> rejectionsOf(String deliveryId) {
+        List<Rejection> found = new ArrayList<>();
+        rejections.descendingIterator().forEachRemaining(r -> {
+            if (r.delivery().equals(deliveryId)) {
+                found.add(r);
+            }
+        });
+        return found;
+    }
+
+    @Override
+    public synchronized List<Rejection> rejections(Optional<String> forge, Optional<Instant> since, int limit) {
+        List<Rejection> found = new ArrayList<>();
+        var newest = rejections.descendingIterator();
+        while (newest.hasNext() && found.size() < limit) {
+            Rejection r = newest.next();
+            if (forge.map(r.forge()::equals).orElse(true) && since.map(s -> !r.time().isBefore(s)).orElse(true)) {
+                found.add(r);
+            }
+        }
+        return found;
+    }
+
     private void run() {
         try {
             List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic : List.of(topics.trace(), topics.outcomes())) {
+            for (String topic : List.of(topics.trace(), topics.outcomes(), topics.rejections())) {
                 consumer.partitionsFor(topic).forEach(pi -> partitions.add(new TopicPartition(topic, pi.partition())));
             }
             consumer.assign(partitions);
@@ -111,7 +143,12 @@ public final class DeliveryTraceIndex implements DeliveryLookup, AutoCloseable {
 
     private synchronized void apply(ConsumerRecord<String, byte[]> r) {
         try {
-            if (r.topic().equals(topics.trace())) {
+            if (r.topic().equals(topics.rejections())) {
+                rejections.addLast(Rejection.fromJson(r.value()));
+                if (rejections.size() > MAX_REJECTIONS) {
+                    rejections.removeFirst();
+                }
+            } else if (r.topic().equals(topics.trace())) {
                 DedupDecision d = DedupDecision.fromJson(r.value());
                 String id = d.forge() + "\n" + d.deliveryId();
                 traces.put(id, traces.getOrDefault(id, new DeliveryTrace(d.forge(), d.deliveryId(), List.of(), List.of())).with(d));

@@ -119,8 +119,9 @@ class AutoMergeEndToEndTest {
         List<RecordedRequest> calls = github.requests(AutoMergeEndToEndTest::autoMergeCall);
         System.out.println("auto-merge forge calls (GitHub, labeled): " + calls.size() + " " + calls.stream()
                 .map(r -> r.method() + " " + r.path()).toList());
-        // PR, check runs, statuses, merge, branch delete: check runs and statuses are GitHub's two check APIs
-        assertThat(calls).hasSize(5);
+        // PR, check runs, statuses, merge, branch delete: check runs and statuses are GitHub's two check APIs;
+        // plus the lookup of the forgebus/auto-merge check run (report_status), whose POST saying "merged" is not counted here
+        assertThat(calls).hasSize(6);
     }
 
     @Test
@@ -193,6 +194,39 @@ class AutoMergeEndToEndTest {
         await().atMost(WITHIN).until(() -> trace(notification).path("sightings").size() == 1);
         assertThat(trace(notification).toString()).contains("notifications");
         assertThat(github.merged("MyOrg", "app", 10)).isFalse();
+    }
+
+    @Test
+    void the_pull_request_shows_one_forgebus_check_saying_what_it_waits_for_updated_in_place_until_merged() throws Exception {
+        // Given PR 11 labelled automerge, test pending and lint not reported on its head
+        String sha = labelledGithubPull(11, "feature-11");
+        github.addStatus("MyOrg", "app", sha, "test", "pending");
+
+        // When GitHub says it was labelled
+        forgebus.postGithub("pull_request", RunningForgebus.newDelivery(), githubLabeled(11));
+
+        // Then its head carries forgebus/auto-merge saying what it waits for
+        await().atMost(WITHIN).until(() -> ownChecks(sha).stream().anyMatch(c -> c.summary().equals("waiting for: test (pending), lint (missing)")));
+
+        // When the checks turn green and GitHub says a check run completed
+        github.addStatus("MyOrg", "app", sha, "test", "success");
+        github.addStatus("MyOrg", "app", sha, "lint", "success");
+        String completed = RunningForgebus.newDelivery();
+        forgebus.postGithub("check_run", completed, githubCheckRunCompleted(sha));
+
+        // Then it merges and the same check, never a second one, says merged
+        await().atMost(WITHIN).until(() -> github.merged("MyOrg", "app", 11));
+        await().atMost(WITHIN).until(() -> ownChecks(sha).stream().anyMatch(c -> c.summary().startsWith("merged")));
+        assertThat(ownChecks(sha)).singleElement().satisfies(check -> {
+            assertThat(check.kind()).isEqualTo("check_run");
+            assertThat(check.name()).isEqualTo("forgebus/auto-merge");
+            assertThat(check.state()).isEqualTo("success");
+            assertThat(check.summary()).isEqualTo("merged (squash)");
+        });
+    }
+
+    private List<FakeForge.ShownCheck> ownChecks(String sha) {
+        return github.shownChecks("MyOrg", "app", sha).stream().filter(c -> c.name().startsWith("forgebus/")).toList();
     }
 
     // ---- helpers ----

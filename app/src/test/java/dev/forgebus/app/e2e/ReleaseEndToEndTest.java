@@ -234,7 +234,14 @@ class ReleaseEndToEndTest {
             assertThat(release.target()).isEqualTo(mergeCommit);
             assertThat(release.body()).isEqualTo(SECTION);
         });
-        assertThat(calls(github)).as("changelog, look-up, create").hasSize(3);
+        // And the pull request's head (the payload's) says so, in one forgebus/release check
+        assertThat(github.shownChecks("MyOrg", "lib", "d2b75aa7797ec26b088fa2dd527e9d2c052fcedd")).singleElement()
+                .satisfies(check -> {
+                    assertThat(check.name()).isEqualTo("forgebus/release");
+                    assertThat(check.state()).isEqualTo("success");
+                    assertThat(check.summary()).isEqualTo("release v1.2.0 created");
+                });
+        assertThat(calls(github)).as("changelog, look-up, create; the check's look-up and creation").hasSize(5);
     }
 
     @Test

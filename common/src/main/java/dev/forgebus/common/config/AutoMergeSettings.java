@@ -13,9 +13,11 @@ import java.util.Objects;
  *                       means every check reported on the head must be green (none reported: the
  *                       label alone is enough)
  * @param deleteBranch   delete the head branch after the merge
+ * @param reportStatus   keep one check run (GitHub) or commit status (Forgejo/Gitea) named
+ *                       {@code forgebus/auto_merge} on a labelled pull request's head saying what it waits for
  */
 public record AutoMergeSettings(boolean enabled, String triggerLabel, MergeMethod mergeMethod, List<String> requiredChecks,
-                        boolean deleteBranch) implements ModuleBlock {
+                        boolean deleteBranch, boolean reportStatus) implements ModuleBlock {
 
     public static final String DEFAULT_TRIGGER_LABEL = "auto-merge";
 

@@ -186,7 +186,8 @@ public final class ModuleReader {
                 b.string("tag_pattern", ReleaseSettings.DEFAULT_TAG_PATTERN),
                 b.string("changelog_path", ReleaseSettings.DEFAULT_CHANGELOG_PATH),
                 b.bool("draft", false),
-                b.string("release_label", ReleaseSettings.DEFAULT_RELEASE_LABEL));
+                b.string("release_label", ReleaseSettings.DEFAULT_RELEASE_LABEL),
+                b.bool("report_status", true));
     }
 
     AutoMergeSettings autoMerge(YamlBlock b) {
@@ -202,7 +203,8 @@ public final class ModuleReader {
                 b.string("trigger_label", AutoMergeSettings.DEFAULT_TRIGGER_LABEL),
                 method,
                 b.strings("required_checks", List.of()),
-                b.bool("delete_branch", false));
+                b.bool("delete_branch", false),
+                b.bool("report_status", true));
     }
 
     /** Empty when the block cannot be typed (reported): a mirror without its mirror is nothing. */

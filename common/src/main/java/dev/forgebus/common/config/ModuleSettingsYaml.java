@@ -106,6 +106,7 @@ final class ModuleSettingsYaml {
         m.put("changelog_path", text(r.changelogPath()));
         m.put("draft", r.draft());
         m.put("release_label", text(r.releaseLabel()));
+        m.put("report_status", r.reportStatus());
         return m;
     }
 
@@ -116,6 +117,7 @@ final class ModuleSettingsYaml {
         m.put("merge_method", a.mergeMethod().id());
         m.put("required_checks", texts(a.requiredChecks()));
         m.put("delete_branch", a.deleteBranch());
+        m.put("report_status", a.reportStatus());
         return m;
     }
 

@@ -80,7 +80,7 @@ public final class StandardModules {
     public static final ModuleDeclaration<ReleaseSettings> RELEASE = ModuleDeclaration.withBlock(ModuleId.RELEASE,
             "drafts or publishes a release with its changelog on a tag push or a labelled merge (SPEC 7.6)",
             new ModuleDeclaration.Block<>(ReleaseSettings.class, ORG_AND_REPOSITORY,
-                    List.of("enabled", "trigger", "tag_pattern", "changelog_path", "draft", "release_label"),
+                    List.of("enabled", "trigger", "tag_pattern", "changelog_path", "draft", "release_label", "report_status"),
                     (b, r) -> Optional.of(r.release(b)), ModuleSettingsYaml::release),
             new ModuleDeclaration.Start.Webhooks<>((s, e) -> TriggerVerdict.of(
                     s.trigger().onTagPush() && (WebhookEvents.isTagPush(e) || WebhookEvents.isTagCreate(e))
@@ -89,7 +89,7 @@ public final class StandardModules {
     public static final ModuleDeclaration<AutoMergeSettings> AUTO_MERGE = ModuleDeclaration.withBlock(ModuleId.AUTO_MERGE,
             "merges labelled pull requests once approved and green (SPEC 7.7)",
             new ModuleDeclaration.Block<>(AutoMergeSettings.class, ORG_AND_REPOSITORY,
-                    List.of("enabled", "trigger_label", "merge_method", "required_checks", "delete_branch"),
+                    List.of("enabled", "trigger_label", "merge_method", "required_checks", "delete_branch", "report_status"),
                     (b, r) -> Optional.of(r.autoMerge(b)), ModuleSettingsYaml::autoMerge),
             new ModuleDeclaration.Start.Webhooks<>((s, e) -> TriggerVerdict.of(WebhookEvents.matches(AUTO_MERGE_EVENTS, e))));
 

@@ -35,6 +35,26 @@ public record TopicNames(String prefix) {
         return prefix + ".trace";
     }
 
+    /**
+     * Deliveries the gateway refused (bad signature, too large, unknown forge, overloaded, ...): one
+     * small {@link dev.forgebus.common.event.Rejection} each, never the body or the signature.
+     * Retention-bounded ({@link #REJECTIONS_RETENTION}), not compacted.
+     */
+    public String rejections() {
+        return prefix + REJECTIONS_SUFFIX;
+    }
+
+    /** How long rejections are kept: longer than GitHub's three days of recent deliveries, so either side can be checked. */
+    public static final java.time.Duration REJECTIONS_RETENTION = java.time.Duration.ofDays(7);
+    /** And at most this many bytes per partition, so a rejection flood cannot fill the brokers' disks. */
+    public static final long REJECTIONS_RETENTION_BYTES = 256L * 1024 * 1024;
+    private static final String REJECTIONS_SUFFIX = ".rejections";
+
+    /** Whether {@code topic} is a rejections topic (its retention is bounded by time and size). */
+    public static boolean isRejections(String topic) {
+        return topic.endsWith(REJECTIONS_SUFFIX);
+    }
+
     /** Work items of one module. */
     public String work(String moduleId) {
         return prefix + ".work." + moduleId;

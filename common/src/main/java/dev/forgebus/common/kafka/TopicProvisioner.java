@@ -61,6 +61,7 @@ public final class TopicProvisioner {
         topics.add(names.trace());
         topics.add(names.dedupDeadLetters());
         topics.add(names.replayedDeadLetters());
+        topics.add(names.rejections());
         for (String module : moduleIds) {
             topics.add(names.work(module));
             topics.add(names.deadLetters(module));
@@ -142,6 +143,11 @@ public final class TopicProvisioner {
     }
 
     private NewTopic newTopic(String name) {
+        if (TopicNames.isRejections(name)) {
+            return new NewTopic(name, partitions, replicationFactor).configs(Map.of(
+                    TopicConfig.RETENTION_MS_CONFIG, Long.toString(TopicNames.REJECTIONS_RETENTION.toMillis()),
+                    TopicConfig.RETENTION_BYTES_CONFIG, Long.toString(TopicNames.REJECTIONS_RETENTION_BYTES)));
+        }
         Map<String, String> configs = TopicNames.isCompacted(name)
                 ? Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Long.toString(maxMessageBytes),
                         TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)

@@ -14,10 +14,12 @@ import dev.forgebus.common.config.ModuleId;
 import dev.forgebus.common.config.RepoRef;
 import dev.forgebus.common.emit.Notification;
 import dev.forgebus.common.event.EventEnvelope;
+import dev.forgebus.forge.CheckReport;
 import dev.forgebus.forge.ForgeCallException;
 import dev.forgebus.forge.ForgeClient;
 import dev.forgebus.forge.ForgePullRequest;
 import dev.forgebus.forge.MergeOutcome;
+import dev.forgebus.workers.ForgeFeedback;
 import dev.forgebus.workers.HandlerContext;
 import dev.forgebus.workers.ModuleHandler;
 import dev.forgebus.workers.Result;
@@ -41,6 +43,10 @@ import dev.forgebus.workers.settings.RepoSettingsSource;
  * events re-evaluate when they finish. Forgejo and Gitea send no webhook when a commit status
  * changes, so there the item asks to be looked at again every {@link #RECHECK_EVERY}, at most
  * {@link #MAX_RECHECKS} times.
+ *
+ * <p>With {@code report_status} (default on) a labelled pull request's head carries one check,
+ * {@code forgebus/auto-merge}, saying what the merge waits for, then "merged" or why it is blocked
+ * ({@link ForgeFeedback}: written only when the text changes). It never gates the merge itself.
  */
 public final class AutoMergeHandler implements ModuleHandler {
     static final Duration RECHECK_EVERY = Duration.ofMinutes(1);
@@ -107,6 +113,7 @@ public final class AutoMergeHandler implements ModuleHandler {
         private final ForgeClient forge;
         private final AutoMergeSettings settings;
         private final HandlerContext context;
+        private final ForgeFeedback feedback;
         private final List<String> notes = new ArrayList<>();
         /** Some pull request waits for checks that may still turn green. */
         private boolean waiting;
@@ -116,6 +123,15 @@ public final class AutoMergeHandler implements ModuleHandler {
             this.forge = forge;
             this.settings = settings;
             this.context = context;
+            this.feedback = new ForgeFeedback(context, forge, repo, ModuleId.AUTO_MERGE);
+        }
+
+        /** The pull request's {@code forgebus/auto-merge} check, when {@code report_status} is on. */
+        private void show(ForgePullRequest pull, CheckReport.State state, String summary)
+                throws ForgeCallException, InterruptedException {
+            if (settings.reportStatus()) {
+                feedback.report(pull.number(), pull.headSha(), state, summary);
+            }
         }
 
         void consider(ForgePullRequest pull) throws ForgeCallException, InterruptedException {
@@ -135,12 +151,14 @@ public final class AutoMergeHandler implements ModuleHandler {
             }
             if (pull.draft()) {
                 notes.add(pr + ": draft");
+                show(pull, CheckReport.State.WAITING, "waiting for: ready for review (draft)");
                 return;
             }
             RequiredChecks.Verdict checks = RequiredChecks.evaluate(settings.requiredChecks(), forge.checks(repo, pull.headSha()));
             if (!checks.green()) {
                 notes.add(pr + ": not merged at " + pull.headSha() + ", " + checks.why());
                 waiting |= checks.onlyWaiting();
+                show(pull, checks.onlyWaiting() ? CheckReport.State.WAITING : CheckReport.State.BLOCKED, checks.onTheForge());
                 return;
             }
             merge(pull);
@@ -153,18 +171,22 @@ public final class AutoMergeHandler implements ModuleHandler {
                 case MergeOutcome.Merged merged -> {
                     notes.add(pr + ": merged " + pull.headSha() + " (" + settings.mergeMethod().id() + ")");
                     LOG.info("auto-merge {}{}: merged head {}", repo, pr, pull.headSha());
+                    show(pull, CheckReport.State.DONE, "merged (" + settings.mergeMethod().id() + ")");
                     context.emit(Notification.of("merged:" + pull.number() + "@" + pull.headSha(), "merged",
                             shorten(repo.owner() + "/" + repo.repo() + " " + pr + " merged"),
                             "Merged head " + pull.headSha() + " of " + pull.headRef() + " into " + pull.baseRef()
                                     + " (" + settings.mergeMethod().id() + ")."));
                     deleteBranchOf(pull);
                 }
-                case MergeOutcome.HeadMoved moved ->
-                        // No retry: the push that moved the head brings its own events, checked on the new head.
-                        notes.add(pr + ": head moved since " + pull.headSha() + ", not merged");
+                case MergeOutcome.HeadMoved moved -> {
+                    // No retry: the push that moved the head brings its own events, checked on the new head.
+                    notes.add(pr + ": head moved since " + pull.headSha() + ", not merged");
+                    show(pull, CheckReport.State.BLOCKED, "blocked: head moved");
+                }
                 case MergeOutcome.NotMergeable refused -> {
                     String reason = shortenText(refused.message());
                     notes.add(pr + ": not mergeable: " + reason);
+                    show(pull, CheckReport.State.BLOCKED, "blocked: the forge refused the merge: " + reason);
                     context.emit(Notification.of("merge_blocked:" + pull.number() + "@" + pull.headSha(), "merge_blocked",
                             shorten(repo.owner() + "/" + repo.repo() + " " + pr + " cannot be merged"),
                             "The forge refused to merge head " + pull.headSha() + ": " + reason));

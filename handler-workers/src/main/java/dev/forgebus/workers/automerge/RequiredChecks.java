@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import dev.forgebus.forge.CheckReport;
 import dev.forgebus.forge.CheckResult;
 
 /**
@@ -46,6 +47,15 @@ final class RequiredChecks {
         /** Nothing red, something still to come: a later check event re-evaluates. */
         boolean onlyWaiting() {
             return failing.isEmpty() && !green();
+        }
+
+        /** "waiting for: test (pending), lint (missing)", or "blocked: test (failing), ..." when one is red. */
+        String onTheForge() {
+            List<String> parts = new ArrayList<>();
+            failing.forEach(name -> parts.add(name + " (failing)"));
+            pending.forEach(name -> parts.add(name + " (pending)"));
+            missing.forEach(name -> parts.add(name + " (missing)"));
+            return (failing.isEmpty() ? "waiting for: " : "blocked: ") + String.join(", ", parts);
         }
 
         /** "failing: a; pending: b; missing: c", the non-empty parts; "" when green. */
@@ -88,6 +98,9 @@ final class RequiredChecks {
     private static Map<String, CheckResult.State> worstPerName(List<CheckResult> reported) {
         Map<String, CheckResult.State> worst = new LinkedHashMap<>();
         for (CheckResult check : reported) {
+            if (CheckReport.isOwn(check.name())) {
+                continue; // Forgebus's own check says what Forgebus waits for: it never gates Forgebus
+            }
             worst.merge(check.name(), check.state(), RequiredChecks::worse);
         }
         return worst;

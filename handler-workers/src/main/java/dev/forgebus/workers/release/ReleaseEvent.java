@@ -21,7 +21,12 @@ sealed interface ReleaseEvent {
     }
 
     /** A pull request was merged; {@code labels} as the payload lists them. */
-    record LabelledMerge(long number, String title, String mergeCommit, List<String> labels) implements ReleaseEvent {
+    record LabelledMerge(long number, String title, String mergeCommit, List<String> labels, String headSha)
+            implements ReleaseEvent {
+        /** Without a head SHA (a payload that lacks it) the merge commit carries the pull request's check. */
+        LabelledMerge(long number, String title, String mergeCommit, List<String> labels) {
+            this(number, title, mergeCommit, labels, mergeCommit);
+        }
     }
 
     /** Routed here, but nothing for the module (e.g. a branch's create event). */
@@ -64,7 +69,9 @@ sealed interface ReleaseEvent {
         }
         List<String> labels = new ArrayList<>();
         pr.path("labels").forEach(label -> labels.add(label.path("name").asText("")));
-        return new LabelledMerge(number.asLong(), pr.path("title").asText(""), mergeCommit, labels);
+        String head = pr.path("head").path("sha").asText("");
+        return new LabelledMerge(number.asLong(), pr.path("title").asText(""), mergeCommit, labels,
+                head.matches("[0-9a-f]{40}|[0-9a-f]{64}") ? head : mergeCommit);
     }
 
     private static String text(EventEnvelope item, JsonNode payload, String field) {

@@ -10,11 +10,13 @@ import dev.forgebus.common.config.ReleaseSettings;
 import dev.forgebus.common.config.RepoRef;
 import dev.forgebus.common.emit.Notification;
 import dev.forgebus.common.event.EventEnvelope;
+import dev.forgebus.forge.CheckReport;
 import dev.forgebus.forge.FileContent;
 import dev.forgebus.forge.ForgeCallException;
 import dev.forgebus.forge.ForgeClient;
 import dev.forgebus.forge.ForgeRelease;
 import dev.forgebus.forge.ReleaseDraft;
+import dev.forgebus.workers.ForgeFeedback;
 import dev.forgebus.workers.HandlerContext;
 import dev.forgebus.workers.ModuleHandler;
 import dev.forgebus.workers.Result;
@@ -32,6 +34,10 @@ import dev.forgebus.workers.settings.RepoSettingsSource;
  * written, and one that exists is left alone (or, when its body is empty, given the notes). A tag's
  * push and its {@code create} event, GitHub's and Forgejo's, redeliveries and replays all land
  * here; the forge's "already exists" answer to a create that lost a race is read as done too.
+ *
+ * <p>With {@code report_status} (default on) a released pull request's head gets one check,
+ * {@code forgebus/release}: "release v1.2.0 created", "... exists", or why not ({@link ForgeFeedback}).
+ * A pushed tag has no pull request and gets none.
  *
  * <p>Three forge calls per release: the release lookup, the changelog, the create (GitHub's lookup
  * is one call while the repository has fewer than 100 releases).
@@ -93,17 +99,32 @@ public final class ReleaseHandler implements ModuleHandler {
         Optional<String> version = changelog.flatMap(Changelog::newestReleased).map(Changelog.Section::version)
                 .or(() -> SemVer.find(merge.title()).map(SemVer::text));
         if (version.isEmpty()) {
+            show(context, forge, repo, merge, settings, CheckReport.State.BLOCKED,
+                    "blocked: no version in " + settings.changelogPath() + " or the title");
             return "no version: neither " + settings.changelogPath() + " at the merge commit nor the title of #"
                     + merge.number() + " names one";
         }
         String tag = tagFor(version.get(), settings.tagPattern());
         Optional<ForgeRelease> existing = forge.releaseByTag(repo, tag);
         if (existing.isPresent() && !existing.get().body().isBlank()) {
+            show(context, forge, repo, merge, settings, CheckReport.State.DONE, "release " + tag + " exists");
             return "release of " + tag + " exists; left alone";
         }
         ReleaseNotes notes = ReleaseNotes.of(changelog, version.get(), settings.changelogPath(), tag,
                 fileLink(item, tag, settings.changelogPath()));
-        return publish(item, repo, forge, existing, tag, Optional.of(merge.mergeCommit()), notes, settings, context);
+        String note = publish(item, repo, forge, existing, tag, Optional.of(merge.mergeCommit()), notes, settings, context);
+        show(context, forge, repo, merge, settings, CheckReport.State.DONE,
+                "release " + tag + (existing.isPresent() ? " notes filled" : " created") + (settings.draft() ? " (draft)" : ""));
+        return note;
+    }
+
+    /** The pull request's {@code forgebus/release} check on its head, when {@code report_status} is on. */
+    private static void show(HandlerContext context, ForgeClient forge, RepoRef repo, ReleaseEvent.LabelledMerge merge,
+                             ReleaseSettings settings, CheckReport.State state, String summary)
+            throws ForgeCallException, InterruptedException {
+        if (settings.reportStatus()) {
+            new ForgeFeedback(context, forge, repo, ModuleId.RELEASE).report(merge.number(), merge.headSha(), state, summary);
+        }
     }
 
     /** Creates the release, or fills the empty body of the one that exists; emits {@code release} for a new one. */

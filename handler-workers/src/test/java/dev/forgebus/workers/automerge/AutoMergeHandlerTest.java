@@ -33,7 +33,7 @@ import dev.forgebus.workers.Emitter;
 import dev.forgebus.workers.HandlerServices;
 import dev.forgebus.workers.InvalidInputException;
 import dev.forgebus.workers.ModuleHandler;
-import dev.forgebus.workers.ProgressStores;
+import dev.forgebus.workers.ProgressStore;
 import dev.forgebus.workers.Result;
 import dev.forgebus.workers.TriggerGuard;
 import dev.forgebus.workers.WorkItem;
@@ -49,6 +49,25 @@ class AutoMergeHandlerTest {
     private static DefaultForgeClients clients;
     private static HandlerServices services;
     private static final List<Notification> emitted = new CopyOnWriteArrayList<>();
+    /** report_status is on by default: the forgebus/auto-merge check remembers its last text here. */
+    private static final ProgressStore MEMORY = new ProgressStore() {
+        private final Map<String, String> values = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        public java.util.Optional<String> get(String key) {
+            return java.util.Optional.ofNullable(values.get(key));
+        }
+
+        @Override
+        public void put(String key, String value) {
+            values.put(key, value);
+        }
+
+        @Override
+        public void remove(String key) {
+            values.remove(key);
+        }
+    };
     private static final ModuleHandler handler = new TriggerGuard(StandardModules.AUTO_MERGE, new AutoMergeHandler());
 
     @BeforeAll
@@ -72,7 +91,7 @@ class AutoMergeHandlerTest {
         transport = ForgeTransport.of(Duration.ofSeconds(2), Duration.ofSeconds(5), Clock.systemUTC());
         clients = new DefaultForgeClients(config, CallGate.OPEN, transport);
         Emitter recording = (module, source, forge, owner, repo, notification) -> emitted.add(notification);
-        services = new HandlerServices(clients, RepoSettingsSource.mainConfigOnly(config, clients), recording, ProgressStores.NONE)
+        services = new HandlerServices(clients, RepoSettingsSource.mainConfigOnly(config, clients), recording, module -> MEMORY)
                 .forModule(ModuleId.AUTO_MERGE);
     }
 
