@@ -53,9 +53,15 @@ export async function deliveries(params) {
         d.outcomes.map(o => el('span', {class: o.status}, o.module + ': ' + o.status + ' ')) ];
     },
     d => ({class: 'selectable delivery-row', 'data-delivery': d.delivery, onclick: () => show(d.delivery)}));
+  // Refused deliveries never get a trace: the gateway's rejection log answers "the forge says it
+  // delivered, Forgebus says nothing" (reason, source address; never the body or signature).
+  const {json: refused} = await api('/admin/rejections?limit=50');
+  const rejected = table('rejections', ['refused (UTC)', 'delivery', 'forge', 'event', 'status', 'reason', 'source'],
+    refused.rejections.filter(r => !q || (r.delivery || '').includes(q)),
+    r => [when(r.time), el('code', {}, r.delivery || ''), r.forge, r.event || '', r.status, r.reason, r.source]);
   return [el('h2', {}, 'Recent deliveries'), form, rows,
     json.count === 0 ? el('p', {class: 'note'}, 'No delivery matches.') : el('p', {class: 'note'}, 'Click a row for its full trace.'),
-    trace];
+    trace, el('h3', {}, 'Recently refused by the gateway'), rejected];
 }
 
 export async function deadLetters() {

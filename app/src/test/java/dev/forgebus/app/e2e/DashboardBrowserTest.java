@@ -119,6 +119,14 @@ class DashboardBrowserTest {
         assertThat(trace.getText()).contains(delivery).contains("\"module\": \"triage\"").contains("\"status\": \"DONE\"");
         screenshot("deliveries");
 
+        // And a delivery signed with the wrong secret is listed as refused by the gateway, with its reason
+        String refused = RunningForgebus.newDelivery();
+        assertThat(forgebus.postGithub("issues", refused, RunningForgebus.issueOpened("app", 3, "Refused"), "not-the-secret")
+                .statusCode()).isEqualTo(401);
+        WebElement refusal = untilPresent(By.xpath("//table[@id='rejections']//tr[contains(., '" + refused + "')]"),
+                "#deliveries?q=" + refused);
+        assertThat(refusal.getText()).contains("bad_signature").contains("401").contains("github");
+
         // And a delivery whose label call the forge refuses dead-letters and is on the dead letters page
         forge.createIssue("MyOrg", "app", 2, "Docs are wrong");
         String failing = RunningForgebus.newDelivery();
