@@ -6,7 +6,12 @@ import picocli.CommandLine.IVersionProvider;
 final class Version implements IVersionProvider {
     @Override
     public String[] getVersion() {
+        return new String[] {"forgebus " + current()};
+    }
+
+    /** The version alone ({@code forgebus_build_info{version}}). */
+    static String current() {
         String v = Main.class.getPackage().getImplementationVersion();
-        return new String[] {"forgebus " + (v == null ? "dev" : v)};
+        return v == null ? "dev" : v;
     }
 }
