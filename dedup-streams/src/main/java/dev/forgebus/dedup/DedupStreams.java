@@ -73,7 +73,9 @@ public final class DedupStreams implements AutoCloseable {
         TopicNames topics = new TopicNames(config.kafka().topicPrefix());
         Properties properties = streamsProperties(config, bootstrapServers, stateDir);
 
-        StreamsBuilder builder = new StreamsBuilder();
+        // With our settings from the start: the no-argument builder makes a StreamsConfig of
+        // defaults, which logs the GlobalThread exception-handler notice at every start.
+        StreamsBuilder builder = new StreamsBuilder(new org.apache.kafka.streams.TopologyConfig(new StreamsConfig(properties)));
         DedupTopology.build(builder, configs, topics, DedupMetrics.micrometer(registry, config.forges().keySet()));
         Topology topology = builder.build(properties);
 

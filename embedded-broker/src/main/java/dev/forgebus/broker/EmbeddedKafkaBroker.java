@@ -339,6 +339,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                     var nodes = cluster.nodes().get(wait, TimeUnit.MILLISECONDS);
                     String id = cluster.clusterId().get(wait, TimeUnit.MILLISECONDS);
                     if (nodes.stream().map(Node::id).anyMatch(n -> n == NODE_ID) && clusterId.equals(id)) {
+                        createOffsetsTopic(admin, deadline);
                         return;
                     }
                     last = new IllegalStateException("cluster " + id + " reports nodes " + nodes);
@@ -355,6 +356,36 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
         throw new EmbeddedBrokerException("embedded Kafka broker on " + bootstrapServers() + " did not serve requests within "
                 + START_TIMEOUT.toSeconds() + " s" + (last == null ? "" : ": " + describe(last)), last);
+    }
+
+    /**
+     * Has the broker create {@code __consumer_offsets} now, from one request, and waits until its
+     * metadata shows it. Otherwise the first coordinator lookups of the many consumer groups of a
+     * {@code run} (one per module, dedup, the trace index) each ask the controller to create it
+     * while the first creation is still propagating, and each one after the first is logged as a
+     * {@code TOPIC_ALREADY_EXISTS} warning (some fifty at every fresh start). A data directory that
+     * has the topic already returns at once. Best effort: if it does not show up in time, the
+     * clients create it as before.
+     */
+    private static void createOffsetsTopic(Admin admin, long deadline) throws InterruptedException {
+        String topic = "__consumer_offsets";
+        boolean asked = false;
+        while (remainingMillis(deadline) > 0) {
+            try {
+                admin.describeTopics(List.of(topic)).allTopicNames().get(Math.min(remainingMillis(deadline), 5_000), TimeUnit.MILLISECONDS);
+                return;
+            } catch (ExecutionException | TimeoutException e) {
+                // not there yet (UnknownTopicOrPartition): metadata requests never auto-create it
+            }
+            if (!asked) {
+                // One coordinator lookup, not retried (short timeout): the broker creates the topic for it.
+                admin.listConsumerGroupOffsets("forgebus-embedded-broker-warmup",
+                        new org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions().timeoutMs(200));
+                asked = true;
+            }
+            Thread.sleep(Math.max(0, Math.min(50, remainingMillis(deadline))));
+        }
+        LOG.debug("{} not created up front; the first consumer group will create it", topic);
     }
 
     /**
