@@ -43,6 +43,12 @@ public final class DedupStreams implements AutoCloseable {
     private final KafkaStreams streams;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
+    /**
+     * {@code processing.exception.handler.global.enabled}, spelled out: Kafka deprecates the
+     * constant because 5.0 makes {@code true} the default (and drops the key, then ignored).
+     */
+    private static final String GLOBAL_PROCESSING_HANDLER = "processing.exception.handler.global.enabled";
+
     private KafkaStreamsMetrics streamsMetrics;
 
     private DedupStreams(KafkaStreams streams) {
@@ -73,9 +79,7 @@ public final class DedupStreams implements AutoCloseable {
         TopicNames topics = new TopicNames(config.kafka().topicPrefix());
         Properties properties = streamsProperties(config, bootstrapServers, stateDir);
 
-        // With our settings from the start: the no-argument builder makes a StreamsConfig of
-        // defaults, which logs the GlobalThread exception-handler notice at every start.
-        StreamsBuilder builder = new StreamsBuilder(new org.apache.kafka.streams.TopologyConfig(new StreamsConfig(properties)));
+        StreamsBuilder builder = new StreamsBuilder();
         DedupTopology.build(builder, configs, topics, DedupMetrics.micrometer(registry, config.forges().keySet()));
         Topology topology = builder.build(properties);
 
@@ -140,7 +144,10 @@ public final class DedupStreams implements AutoCloseable {
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetteringProcessingExceptionHandler.class);
         // The topology has no global store, so this changes no behaviour; it states the 5.0
         // default now, which silences Streams' start-up notice that it is off.
-        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        p.put(GLOBAL_PROCESSING_HANDLER, true);
+        // Again for the main consumer: its partition assignor makes a StreamsConfig of the consumer's
+        // settings only, which would log the same notice.
+        p.put(StreamsConfig.mainConsumerPrefix(GLOBAL_PROCESSING_HANDLER), true);
         p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetteringProductionExceptionHandler.class);
         p.put(DedupDeadLetters.TOPIC_PREFIX_CONFIG, config.kafka().topicPrefix());
 

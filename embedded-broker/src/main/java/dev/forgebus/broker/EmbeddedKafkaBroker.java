@@ -359,7 +359,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     /**
-     * Has the broker create {@code __consumer_offsets} now, from one request, and waits until its
+     * Has the broker create {@code __consumer_offsets} (and {@code __transaction_state}) now, from one request each, and waits until its
      * metadata shows it. Otherwise the first coordinator lookups of the many consumer groups of a
      * {@code run} (one per module, dedup, the trace index) each ask the controller to create it
      * while the first creation is still propagating, and each one after the first is logged as a
@@ -368,7 +368,17 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * clients create it as before.
      */
     private static void createOffsetsTopic(Admin admin, long deadline) throws InterruptedException {
-        String topic = "__consumer_offsets";
+        createInternalTopic(admin, "__consumer_offsets", deadline,
+                () -> admin.listConsumerGroupOffsets("forgebus-embedded-broker-warmup",
+                        new org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions().timeoutMs(200)));
+        // The same race for transactions (dedup's exactly-once producer, retrying its coordinator lookup).
+        createInternalTopic(admin, "__transaction_state", deadline,
+                () -> admin.describeTransactions(List.of("forgebus-embedded-broker-warmup"),
+                        new org.apache.kafka.clients.admin.DescribeTransactionsOptions().timeoutMs(200)));
+    }
+
+    private static void createInternalTopic(Admin admin, String topic, long deadline, Runnable coordinatorLookup)
+            throws InterruptedException {
         boolean asked = false;
         while (remainingMillis(deadline) > 0) {
             try {
@@ -379,8 +389,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             }
             if (!asked) {
                 // One coordinator lookup, not retried (short timeout): the broker creates the topic for it.
-                admin.listConsumerGroupOffsets("forgebus-embedded-broker-warmup",
-                        new org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions().timeoutMs(200));
+                coordinatorLookup.run();
                 asked = true;
             }
             Thread.sleep(Math.max(0, Math.min(50, remainingMillis(deadline))));
