@@ -1,6 +1,5 @@
 package dev.forgebus.dedup;
 
-import dev.forgebus.common.logging.ItemLogContext;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,6 +19,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.forgebus.common.logging.ItemLogContext;
 import dev.forgebus.common.config.ForgebusConfig;
 import dev.forgebus.common.event.DedupDecision;
 import dev.forgebus.common.event.EventEnvelope;

@@ -1,6 +1,5 @@
 package dev.forgebus.gateway;
 
-import dev.forgebus.common.logging.ItemLogContext;
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -17,6 +16,7 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.forgebus.common.logging.ItemLogContext;
 import dev.forgebus.common.config.ForgeConfig;
 import dev.forgebus.common.config.ForgebusConfig;
 import dev.forgebus.common.event.DeliveryNames;

@@ -47,12 +47,10 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
-
-import dev.forgebus.common.logging.ItemLogContext;
-import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import org.slf4j.LoggerFactory;
 
 import dev.forgebus.common.config.ModuleId;
+import dev.forgebus.common.logging.ItemLogContext;
 import dev.forgebus.common.event.EventEnvelope;
 import dev.forgebus.common.event.WorkOutcome;
 import dev.forgebus.common.health.LivenessCheck;
@@ -66,6 +64,7 @@ import dev.forgebus.workers.ModuleHandler;
 import dev.forgebus.workers.Result;
 import dev.forgebus.workers.WorkItem;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 
 /**
  * Runs one module: consumer group {@code <topic_prefix>.<module id>} on {@code work.<module>}
