@@ -125,6 +125,7 @@ final class ForgebusProcess implements AutoCloseable {
     }
 
     private void startParts(ForgebusConfig config, Path dataDir, boolean withEmbedded, Set<Role> roles, Set<ModuleId> modules) {
+        toClose.push(LogFormat.apply(config.logging().format()));
         BoundPort webhookPort = null;
         if (roles.contains(Role.GATEWAY) || config.management().samePort()) {
             webhookPort = BoundPort.bind(config.server().bind(), config.server().port());
@@ -154,7 +155,7 @@ final class ForgebusProcess implements AutoCloseable {
         new TopicProvisioner(admin, config.kafka().partitions(), config.kafka().replicationFactor(), maxRecordBytes)
                 .ensure(TopicProvisioner.allTopics(topics, moduleIds, config.workers().backoff().size()), 30_000);
 
-        PrometheusMeterRegistry registry = MetricsRegistry.create();
+        PrometheusMeterRegistry registry = MetricsRegistry.forProcess(Version.current());
         this.registry = registry;
         KafkaReachability kafka = new KafkaReachability(admin, Duration.ofSeconds(2), Duration.ofSeconds(1), Clock.systemUTC());
         List<ReadinessCheck> checks = new ArrayList<>();

@@ -17,6 +17,7 @@ final class Version implements IVersionProvider {
         return new String[] {"forgebus " + current()};
     }
 
+    /** The version alone, from the build ({@code forgebus --version}, {@code forgebus_build_info{version}}). */
     static String current() {
         try (InputStream in = Version.class.getResourceAsStream("version.properties")) {
             if (in == null) {

@@ -45,6 +45,13 @@ public interface DedupMetrics {
      */
     static DedupMetrics micrometer(MeterRegistry registry, Set<String> forgeIds) {
         Set<String> known = Set.copyOf(forgeIds);
+        // Present from start with zero, per configured forge (docs/operations.md, Metrics).
+        for (String forge : known) {
+            Counter.builder("forgebus.dedup.duplicates").description("repeated deliveries dropped (or re-routed to dead-lettered modules)")
+                    .tag("forge", forge).register(registry);
+            Counter.builder("forgebus.dedup.dead_letters").description("raw records written to dedup's dead-letter topic")
+                    .tag("forge", forge).register(registry);
+        }
         return new DedupMetrics() {
             @Override
             public void duplicate(String forge) {

@@ -15,6 +15,8 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.LogAndFailExceptionHandler;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
+
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import org.slf4j.LoggerFactory;
 
 import dev.forgebus.common.config.ForgebusConfig;
@@ -40,6 +42,14 @@ public final class DedupStreams implements AutoCloseable {
 
     private final KafkaStreams streams;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+    /**
+     * {@code processing.exception.handler.global.enabled}, spelled out: Kafka deprecates the
+     * constant because 5.0 makes {@code true} the default (and drops the key, then ignored).
+     */
+    private static final String GLOBAL_PROCESSING_HANDLER = "processing.exception.handler.global.enabled";
+
+    private KafkaStreamsMetrics streamsMetrics;
 
     private DedupStreams(KafkaStreams streams) {
         this.streams = streams;
@@ -74,6 +84,9 @@ public final class DedupStreams implements AutoCloseable {
         Topology topology = builder.build(properties);
 
         DedupStreams role = new DedupStreams(new KafkaStreams(topology, properties));
+        // kafka_stream_* meters (thread, task, state store); KafkaStreams.metrics() is thread-safe.
+        role.streamsMetrics = new KafkaStreamsMetrics(role.streams);
+        role.streamsMetrics.bindTo(registry);
         // Stop the client rather than replace the thread: a new thread would take up the same
         // failing record again, in a loop. Stopped, the role is visibly not ready (/ready says why)
         // and a restart retries from the last committed offset.
@@ -129,6 +142,12 @@ public final class DedupStreams implements AutoCloseable {
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailExceptionHandler.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetteringProcessingExceptionHandler.class);
+        // The topology has no global store, so this changes no behaviour; it states the 5.0
+        // default now, which silences Streams' start-up notice that it is off.
+        p.put(GLOBAL_PROCESSING_HANDLER, true);
+        // Again for the main consumer: its partition assignor makes a StreamsConfig of the consumer's
+        // settings only, which would log the same notice.
+        p.put(StreamsConfig.mainConsumerPrefix(GLOBAL_PROCESSING_HANDLER), true);
         p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetteringProductionExceptionHandler.class);
         p.put(DedupDeadLetters.TOPIC_PREFIX_CONFIG, config.kafka().topicPrefix());
 
@@ -202,6 +221,9 @@ public final class DedupStreams implements AutoCloseable {
     /** Stops processing, committing what was processed; waits at most {@link #CLOSE_TIMEOUT}. */
     @Override
     public void close() {
+        if (streamsMetrics != null) {
+            streamsMetrics.close();
+        }
         // Leave the group on close: otherwise a restarted process waits out the old member's
         // session timeout (45 s) before its first rebalance completes and /ready turns 200.
         if (!streams.close(org.apache.kafka.streams.CloseOptions.timeout(CLOSE_TIMEOUT)

@@ -19,6 +19,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.forgebus.common.logging.ItemLogContext;
 import dev.forgebus.common.config.ForgebusConfig;
 import dev.forgebus.common.event.DedupDecision;
 import dev.forgebus.common.event.EventEnvelope;
@@ -80,15 +81,24 @@ final class DeduplicateAndRoute extends ContextualProcessor<String, byte[], Stri
         switch (RawDelivery.read(raw, topics)) {
             case RawDelivery.Unreadable unreadable -> deadLetterUnreadable(raw, unreadable, now);
             case RawDelivery.Readable(EventEnvelope event) -> {
-                ForgebusConfig config = configs.get();
-                String id = SeenDelivery.key(event.forge(), event.deliveryId());
-                SeenDelivery earlier = seen.get(id);
-                if (isDuplicate(earlier, now) && !isReplayOfDedupDeadLetter(raw)) {
-                    handleRedelivery(config, raw, id, event, earlier, now);
-                } else {
-                    routeNewDelivery(config, raw, id, event, now);
+                try (ItemLogContext log = ItemLogContext.open().with(ItemLogContext.DELIVERY_ID, event.deliveryId())
+                        .with(ItemLogContext.FORGE, event.forge()).with(ItemLogContext.REPO,
+                                ItemLogContext.repo(event.owner(), event.repo()))) {
+                    process(raw, event, now);
                 }
             }
+        }
+    }
+
+    /** One readable delivery; its log lines carry its MDC keys ({@link ItemLogContext}). */
+    private void process(Record<String, byte[]> raw, EventEnvelope event, Instant now) {
+        ForgebusConfig config = configs.get();
+        String id = SeenDelivery.key(event.forge(), event.deliveryId());
+        SeenDelivery earlier = seen.get(id);
+        if (isDuplicate(earlier, now) && !isReplayOfDedupDeadLetter(raw)) {
+            handleRedelivery(config, raw, id, event, earlier, now);
+        } else {
+            routeNewDelivery(config, raw, id, event, now);
         }
     }
 

@@ -29,8 +29,11 @@ import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.slf4j.Logger;
@@ -347,6 +350,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                     var nodes = cluster.nodes().get(wait, TimeUnit.MILLISECONDS);
                     String id = cluster.clusterId().get(wait, TimeUnit.MILLISECONDS);
                     if (nodes.stream().map(Node::id).anyMatch(n -> n == settings.quorum().nodeId()) && clusterId.equals(id)) {
+                        if (!settings.quorum().isCluster()) {
+                            // A cluster's internal topics need its other nodes (replication factor 3): they
+                            // are created by the first clients once enough nodes are up.
+                            createInternalTopics(admin, deadline);
+                        }
                         return;
                     }
                     last = new IllegalStateException("cluster " + id + " reports nodes " + nodes);
@@ -363,6 +371,64 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
         throw new EmbeddedBrokerException("embedded Kafka broker on " + bootstrapServers() + " did not serve requests within "
                 + START_TIMEOUT.toSeconds() + " s" + (last == null ? "" : ": " + describe(last)), last);
+    }
+
+    /**
+     * Has the broker create {@code __consumer_offsets} and {@code __transaction_state} now, each from
+     * one coordinator lookup, and waits until its metadata shows them. Otherwise the first coordinator
+     * lookups of the many clients of a {@code run} (a consumer group per module, dedup, the trace
+     * index; dedup's transactional producers) each ask the controller to create the topic while the
+     * first creation is still propagating, and each one after the first is logged as a
+     * {@code TOPIC_ALREADY_EXISTS} warning (some fifty at every fresh start). A data directory that
+     * has the topics already returns at once. Best effort: if one does not show up in time, the
+     * clients create it as before.
+     */
+    private void createInternalTopics(Admin admin, long deadline) throws InterruptedException {
+        createInternalTopic(admin, "__consumer_offsets", deadline,
+                () -> admin.listConsumerGroupOffsets("forgebus-embedded-broker-warmup",
+                        new org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions().timeoutMs(200)));
+        createInternalTopic(admin, "__transaction_state", deadline, () -> initOneTransaction(deadline));
+    }
+
+    /**
+     * One transactional producer's initTransactions: its coordinator lookup creates
+     * {@code __transaction_state}, and its retries are spaced (1 s) so that it asks again only after
+     * the creation had time to show, not ten times while it propagates as an admin lookup with a short
+     * timeout did (under load, that one also timed out before being sent, leaving the race to dedup).
+     */
+    private void initOneTransaction(long deadline) {
+        Map<String, Object> config = Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                ProducerConfig.CLIENT_ID_CONFIG, "forgebus-embedded-broker-warmup",
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "forgebus-embedded-broker-warmup",
+                ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 1_000,
+                ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, 1_000,
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.max(1, Math.min(remainingMillis(deadline), 30_000)));
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.initTransactions();
+        } catch (RuntimeException e) {
+            LOG.debug("transaction coordinator warm-up: {}", e.toString());
+        }
+    }
+
+    private static void createInternalTopic(Admin admin, String topic, long deadline, Runnable coordinatorLookup)
+            throws InterruptedException {
+        boolean asked = false;
+        while (remainingMillis(deadline) > 0) {
+            try {
+                admin.describeTopics(List.of(topic)).allTopicNames().get(Math.min(remainingMillis(deadline), 5_000), TimeUnit.MILLISECONDS);
+                return;
+            } catch (ExecutionException | TimeoutException e) {
+                // not there yet (UnknownTopicOrPartition): metadata requests never auto-create it
+            }
+            if (!asked) {
+                // One coordinator lookup, not retried (short timeout): the broker creates the topic for it.
+                coordinatorLookup.run();
+                asked = true;
+            }
+            Thread.sleep(Math.max(0, Math.min(50, remainingMillis(deadline))));
+        }
+        LOG.debug("{} not created up front; the first consumer group will create it", topic);
     }
 
     /**

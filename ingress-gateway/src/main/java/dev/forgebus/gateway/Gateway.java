@@ -72,7 +72,10 @@ public final class Gateway implements AutoCloseable {
         TopicNames topics = new TopicNames(config.kafka().topicPrefix());
         RawEventPublisher publisher = RawEventPublisher.create(bootstrapServers, topics, config.server().maxBodyBytes(), ackTimeout, tuning);
         warnAboutUnsignedScopes(config);
+        publisher.bindMetrics(registry);
         GatewayMetrics metrics = new GatewayMetrics(registry);
+        // Present from start with zero: a dashboard or alert sees 0, not "no data", before the first webhook.
+        config.forges().keySet().forEach(metrics::preRegister);
         return new Gateway(configs, publisher, new WebhookHandler(configs, publisher, metrics, Clock.systemUTC()), metrics,
                 RejectionLog.toKafka(bootstrapServers, topics, registry));
     }

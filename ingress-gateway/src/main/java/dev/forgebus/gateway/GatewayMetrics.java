@@ -6,6 +6,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
+import dev.forgebus.common.metrics.Latencies;
+
 /**
  * The gateway's meters. Tags hold only configured forge ids, known event names ({@code other} for
  * the rest) and the gateway's own reasons, so no input, signed or not, can create new time series.
@@ -19,9 +21,19 @@ final class GatewayMetrics {
         this.registry = registry;
     }
 
+    /** The per-forge series that exist from start (zero until something happens). */
+    void preRegister(String forge) {
+        received(forge, 0);
+        produceLatencyTimer(forge);
+    }
+
     void received(String forge) {
+        received(forge, 1);
+    }
+
+    private void received(String forge, int n) {
         Counter.builder("forgebus.webhooks.received").description("webhook requests received")
-                .tag("forge", forge).register(registry).increment();
+                .tag("forge", forge).register(registry).increment(n);
     }
 
     void accepted(String forge, String event) {
@@ -35,7 +47,11 @@ final class GatewayMetrics {
     }
 
     void produceLatency(String forge, Duration latency) {
-        Timer.builder("forgebus.gateway.produce.latency").description("time from send to Kafka acknowledgement")
-                .tag("forge", forge).publishPercentiles(0.5, 0.99, 0.999).register(registry).record(latency);
+        produceLatencyTimer(forge).record(latency);
+    }
+
+    private Timer produceLatencyTimer(String forge) {
+        return Latencies.histogram("forgebus.gateway.produce.latency", "time from send to Kafka acknowledgement")
+                .tag("forge", forge).register(registry);
     }
 }

@@ -38,6 +38,7 @@ public final class RawEventPublisher implements AutoCloseable {
     private final Duration ackTimeout;
     /** Why this producer can never send again (closed, or in a fatal state); null while it can. */
     private volatile String dead;
+    private io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics clientMetrics;
 
     RawEventPublisher(Producer<String, byte[]> producer, TopicNames topics, Duration ackTimeout) {
         this.producer = producer;
@@ -117,8 +118,17 @@ public final class RawEventPublisher implements AutoCloseable {
         return java.util.Optional.ofNullable(dead);
     }
 
+    /** The producer's own metrics ({@code kafka_producer_*}) in {@code registry}, removed on close. */
+    void bindMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+        clientMetrics = new io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics(producer);
+        clientMetrics.bindTo(registry);
+    }
+
     @Override
     public void close() {
+        if (clientMetrics != null) {
+            clientMetrics.close();
+        }
         dead = "Kafka producer closed";
         producer.close(Duration.ofSeconds(10));
     }

@@ -16,6 +16,7 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.forgebus.common.logging.ItemLogContext;
 import dev.forgebus.common.config.ForgeConfig;
 import dev.forgebus.common.config.ForgebusConfig;
 import dev.forgebus.common.event.DeliveryNames;
@@ -99,7 +100,11 @@ final class WebhookHandler {
         String key = RecordKeys.of(forgeId, facts.owner(), facts.repo());
         RawDelivery delivery = new RawDelivery(key, forgeId, forge.type(), deliveryId, event, facts, receivedAt,
                 "application/json", json);
-        publish(ctx, delivery);
+        // Only now, signature verified and names checked, do the delivery's ids go into the log context.
+        try (ItemLogContext log = ItemLogContext.open().with(ItemLogContext.DELIVERY_ID, deliveryId)
+                .with(ItemLogContext.FORGE, forgeId).with(ItemLogContext.REPO, ItemLogContext.repo(facts.owner(), facts.repo()))) {
+            publish(ctx, delivery);
+        }
     }
 
     private byte[] readBody(Context ctx, String forgeId) throws IOException {

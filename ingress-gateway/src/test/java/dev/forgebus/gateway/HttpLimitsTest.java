@@ -98,7 +98,7 @@ class HttpLimitsTest {
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             assertThat(answer).startsWith("HTTP/1.1 408").contains("\"reason\":\"timeout\"");
             assertThat(took).isBetween(Duration.ofMillis(1800), Duration.ofMillis(4000));
-            assertThat(gateway.get("/metrics").body()).contains("forgebus_webhooks_rejected_total{application=\"forgebus\",forge=\"gh\",reason=\"timeout\"} 1.0");
+            assertThat(gateway.get("/metrics").body()).contains("forgebus_webhooks_rejected_total{forge=\"gh\",reason=\"timeout\"} 1.0");
         }
     }
 
@@ -148,7 +148,7 @@ class HttpLimitsTest {
             // Then they are refused at once with Retry-After, and counted
             assertThat(refused.get(0).headers().firstValue("Retry-After")).contains("1");
             assertThat(waiting.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(503);
-            assertThat(gateway.get("/metrics").body()).contains("forgebus_webhooks_rejected_total{application=\"forgebus\",forge=\"gh\",reason=\"overloaded\"}");
+            assertThat(gateway.get("/metrics").body()).contains("forgebus_webhooks_rejected_total{forge=\"gh\",reason=\"overloaded\"}");
         } finally {
             broker.close();
         }

@@ -94,8 +94,8 @@ class LiveConfigEndToEndTest {
         assertThat(post(SECRET_B)).isEqualTo(202);
         assertThat(post(RunningForgebus.SECRET)).isEqualTo(401);
         assertThat(forgebus.metrics())
-                .contains("forgebus_config_reloads_total{application=\"forgebus\",result=\"applied\"} 1.0")
-                .contains("forgebus_config_reloads_total{application=\"forgebus\",result=\"rejected\"} 1.0");
+                .contains("forgebus_config_reloads_total{result=\"applied\"} 1.0")
+                .contains("forgebus_config_reloads_total{result=\"rejected\"} 1.0");
         assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage).noneMatch(m -> m.contains(SECRET_B));
         Files.writeString(file, good);
     }

@@ -73,7 +73,7 @@ class WelcomeModuleEndToEndTest {
         assertThat(forgebus.postGithub("issues", delivery, body).statusCode()).as("a redelivery").isEqualTo(202);
 
         await().atMost(WITHIN).until(() -> forge.comments("MyOrg", "app", 7).contains("Thanks for opening this!"));
-        await().atMost(WITHIN).until(() -> forgebus.metrics().contains("forgebus_worker_rechecks_total{application=\"forgebus\",module=\"welcome\"} 1.0"));
+        await().atMost(WITHIN).until(() -> forgebus.metrics().contains("forgebus_worker_rechecks_total{module=\"welcome\"} 1.0"));
         JsonNode routes = forgebus.adminJson("GET", "/admin/deliveries/" + delivery, null).path("sightings").path(0).path("routes");
         assertThat(route(routes, "welcome").path("routed").asBoolean()).isTrue();
         assertThat(route(routes, "welcome").path("reason").asText()).isEqualTo("trigger (issues.opened)");

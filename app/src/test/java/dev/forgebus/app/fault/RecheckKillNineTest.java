@@ -83,7 +83,7 @@ class RecheckKillNineTest {
                 .isEqualTo(202);
         // Parked: the handler asked for its re-check and the item waits in the retry tier.
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                .until(() -> metrics(managementPort).contains("forgebus_worker_rechecks_total{application=\"forgebus\",module=\"welcome\"} 1.0"));
+                .until(() -> metrics(managementPort).contains("forgebus_worker_rechecks_total{module=\"welcome\"} 1.0"));
 
         first.destroyForcibly();
         assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -94,7 +94,7 @@ class RecheckKillNineTest {
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))
                 .until(() -> !forge.comments("MyOrg", "app", 1).isEmpty());
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
-                .until(() -> metrics(managementPort).contains("forgebus_worker_processed_total{application=\"forgebus\",module=\"welcome\",outcome=\"done\"}"));
+                .until(() -> metrics(managementPort).contains("forgebus_worker_processed_total{module=\"welcome\",outcome=\"done\"}"));
         assertThat(forge.comments("MyOrg", "app", 1)).containsExactly("Welcome!");
         assertThat(forge.requests(r -> r.method().equals("POST") && r.path().endsWith("/issues/1/comments")))
                 .as("one comment was posted: the re-check fired once").hasSize(1);

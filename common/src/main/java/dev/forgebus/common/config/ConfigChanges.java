@@ -47,7 +47,8 @@ public record ConfigChanges(List<String> sections, List<String> restartOnly) {
             new Key("kafka.replication_factor", c -> c.kafka().replicationFactor()),
             new Key("dedup.retention", c -> c.dedup().retention()),
             new Key("workers.max_attempts", c -> c.workers().maxAttempts()),
-            new Key("workers.backoff", c -> c.workers().backoff()));
+            new Key("workers.backoff", c -> c.workers().backoff()),
+            new Key("logging.format", c -> c.logging().format()));
 
     /** Top-level sections, in the order of the file's reference. */
     private static final List<Key> SECTIONS = List.of(
@@ -61,7 +62,8 @@ public record ConfigChanges(List<String> sections, List<String> restartOnly) {
             new Key("orgs", ForgebusConfig::orgs),
             new Key("cron_dispatch", ForgebusConfig::cronDispatch),
             new Key("health_monitor", ForgebusConfig::healthMonitor),
-            new Key("migrations", ForgebusConfig::migrations));
+            new Key("migrations", ForgebusConfig::migrations),
+            new Key("logging", ForgebusConfig::logging));
 
     /** The differences from {@code before} to {@code after}. */
     public static ConfigChanges between(ForgebusConfig before, ForgebusConfig after) {

@@ -32,11 +32,12 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 public final class ConfigLoader {
 
     static final List<String> TOP_LEVEL_KEYS = List.of("server", "management", "admin", "kafka", "dedup", "workers", "forges", "orgs",
-            "cron_dispatch", "health_monitor", "migrations");
+            "cron_dispatch", "health_monitor", "migrations", "logging");
     static final List<String> SERVER_KEYS = List.of("bind", "port", "max_body_bytes", "request_timeout", "min_data_rate",
             "max_in_flight");
     static final List<String> MANAGEMENT_KEYS = List.of("same_port", "bind", "port");
     static final List<String> ADMIN_KEYS = List.of("token");
+    static final List<String> LOGGING_KEYS = List.of("format");
     static final List<String> KAFKA_KEYS = List.of("bootstrap_servers", "embedded", "topic_prefix", "partitions",
             "replication_factor");
     static final List<String> EMBEDDED_KEYS = List.of("port");
@@ -144,8 +145,12 @@ public final class ConfigLoader {
         var cronDispatch = jobs.cronDispatch(top);
         var healthMonitor = jobs.healthMonitor(top);
         var migrations = MigrationReader.read(top.block("migrations", YamlBlock.ANY_KEY));
+        LoggingConfig logging = top.block("logging", LOGGING_KEYS)
+                .map(b -> new LoggingConfig(b.choice("format", LoggingConfig.Format.PLAIN, LoggingConfig.Format.values(),
+                        LoggingConfig.Format::id)))
+                .orElse(LoggingConfig.defaults());
         return new ForgebusConfig(server, management, admin, kafka, dedup, workers, forges, orgs, cronDispatch, healthMonitor, migrations,
-                modules);
+                modules, logging);
     }
 
     private static ServerConfig server(YamlBlock b) {

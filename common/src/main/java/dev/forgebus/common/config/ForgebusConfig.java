@@ -14,11 +14,13 @@ import java.util.Optional;
  * @param orgs         by the key under {@code orgs:}, in file order
  * @param migrations   by service name, in file order
  * @param modules      the modules this config was read with (their blocks, triggers and jobs)
+ * @param logging      the log line format (restart-only)
  */
 public record ForgebusConfig(ServerConfig server, ManagementConfig management, AdminConfig admin, KafkaSettings kafka, DedupConfig dedup,
                              WorkersConfig workers, Map<String, ForgeConfig> forges, Map<String, OrgConfig> orgs,
                              List<CronDispatchJob> cronDispatch, List<HealthProbe> healthMonitor,
-                             Map<String, MigrationService> migrations, ModuleCatalog modules) {
+                             Map<String, MigrationService> migrations, ModuleCatalog modules,
+                             LoggingConfig logging) {
 
     public ForgebusConfig {
         Objects.requireNonNull(server, "server");
@@ -33,6 +35,7 @@ public record ForgebusConfig(ServerConfig server, ManagementConfig management, A
         healthMonitor = List.copyOf(healthMonitor);
         migrations = OrderedMaps.copyOf(migrations);
         Objects.requireNonNull(modules, "modules");
+        Objects.requireNonNull(logging, "logging");
     }
 
     public Optional<ForgeConfig> forge(String forgeId) {

@@ -121,7 +121,7 @@ class ConfigValidationTest {
     @Test
     void an_unknown_top_level_key_lists_the_allowed_ones() {
         assertThat(problemsOf("sever: {}\n")).containsExactly("forgebus.yml:1: unknown key 'sever' at the top level"
-                + " (allowed: server, management, admin, kafka, dedup, workers, forges, orgs, cron_dispatch, health_monitor, migrations)");
+                + " (allowed: server, management, admin, kafka, dedup, workers, forges, orgs, cron_dispatch, health_monitor, migrations, logging)");
     }
 
     @Test

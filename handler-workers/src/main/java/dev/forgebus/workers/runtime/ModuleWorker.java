@@ -50,6 +50,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.forgebus.common.config.ModuleId;
+import dev.forgebus.common.logging.ItemLogContext;
 import dev.forgebus.common.event.EventEnvelope;
 import dev.forgebus.common.event.WorkOutcome;
 import dev.forgebus.common.health.LivenessCheck;
@@ -63,6 +64,7 @@ import dev.forgebus.workers.ModuleHandler;
 import dev.forgebus.workers.Result;
 import dev.forgebus.workers.WorkItem;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 
 /**
  * Runs one module: consumer group {@code <topic_prefix>.<module id>} on {@code work.<module>}
@@ -163,6 +165,7 @@ public final class ModuleWorker implements AutoCloseable {
 
     private final WorkerSettings settings;
     private final ModuleHandler handler;
+    private final KafkaClientMetrics producerMetrics;
     private final HandlerServices services;
     private final ModuleId module;
     private final TopicNames topics;
@@ -210,6 +213,10 @@ public final class ModuleWorker implements AutoCloseable {
             throw e;
         }
         this.metrics = new WorkerMetrics(registry, module.id());
+        // The producer's metrics only: KafkaConsumer.metrics() may not be called from another
+        // thread while the poll thread uses it; the consumer's lag is forgebus_worker_lag.
+        this.producerMetrics = new KafkaClientMetrics(producer);
+        producerMetrics.bindTo(registry);
         this.handlerThreads = new ThreadGroup(clientId + "-handlers");
         AtomicInteger n = new AtomicInteger();
         this.handlers = Executors.newFixedThreadPool(settings.concurrency(), r -> {
@@ -514,6 +521,7 @@ public final class ModuleWorker implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("worker {}: closing the consumer failed: {}", module.id(), e.toString());
         }
+        producerMetrics.close();
         try {
             producer.close(settings.closeTimeout());
         } catch (RuntimeException e) {
@@ -581,8 +589,18 @@ public final class ModuleWorker implements AutoCloseable {
 
     private Completion process(LaneSchedule.Ticket ticket, ConsumerRecord<byte[], byte[]> record, Delivery delivery)
             throws InterruptedException {
-        int attempt = delivery.attempt();
         Optional<EventEnvelope> item = read(record);
+        // Every line logged while this item is handled (ours, the handler's, the forge clients') names it.
+        try (ItemLogContext log = ItemLogContext.open().with(ItemLogContext.MODULE, module.id())) {
+            item.ifPresent(i -> log.with(ItemLogContext.DELIVERY_ID, i.deliveryId()).with(ItemLogContext.FORGE, i.forge())
+                    .with(ItemLogContext.REPO, ItemLogContext.repo(i.owner(), i.repo())));
+            return process(ticket, record, delivery, item);
+        }
+    }
+
+    private Completion process(LaneSchedule.Ticket ticket, ConsumerRecord<byte[], byte[]> record, Delivery delivery,
+                               Optional<EventEnvelope> item) throws InterruptedException {
+        int attempt = delivery.attempt();
         Decision decision = item.isPresent() ? handle(item.get(), delivery) : new Decision.DeadLetter(Failure.unreadable());
         Instant now = settings.clock().instant();
         Instant firstFailure = delivery.firstFailedAt() != null ? delivery.firstFailedAt() : now;
@@ -591,6 +609,8 @@ public final class ModuleWorker implements AutoCloseable {
                 case Decision.Done done -> {
                     publishOutcome(record, item, WorkOutcome.Status.DONE, attempt, done.note());
                     metrics.done();
+                    item.map(EventEnvelope::receivedAt).ifPresent(received ->
+                            metrics.webhookToAction(Duration.between(received, settings.clock().instant())));
                     return new Completion.Finished(ticket);
                 }
                 case Decision.RetryAfter retry -> {

@@ -1,5 +1,6 @@
 package dev.forgebus.workers.runtime;
 
+import dev.forgebus.common.metrics.Latencies;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -65,6 +66,7 @@ public final class RateLimitedCallGate implements CallGate {
     public static final Duration DEFAULT_LEASE_TIMEOUT = Duration.ofMinutes(10);
     /** The longest pause a forge's answer can impose ({@link ForgePauses}). */
     public static final Duration MAX_FORGE_PAUSE = ForgePauses.MAX_PAUSE;
+    static final String CALL_LATENCY = "forgebus.forge.call.latency";
     static final String WAITS = "forgebus.ratelimiter.waits";
     static final String REMAINING = "forgebus.ratelimiter.remaining";
     /** The forge's remaining budget per forge and credential (Prometheus {@code forgebus_forge_budget_remaining}). */
@@ -111,6 +113,7 @@ public final class RateLimitedCallGate implements CallGate {
     private final Ticker ticker;
     private final long leaseTimeoutNanos;
     private final Map<String, Credential> credentials = new ConcurrentHashMap<>();
+    private final CallTimes callTimes;
 
     /** A gate on the system clock. */
     public RateLimitedCallGate(Function<String, RateLimit> budgets, MeterRegistry registry) {
@@ -143,6 +146,48 @@ public final class RateLimitedCallGate implements CallGate {
             throw new IllegalArgumentException("leaseTimeout must be positive, got " + leaseTimeout);
         }
         this.leaseTimeoutNanos = leaseTimeout.toNanos();
+        this.callTimes = new CallTimes(registry);
+    }
+
+    /**
+     * {@code forgebus_forge_call_latency_seconds{forge,kind}}: from the moment a call's turn came
+     * (after any wait for the budget) to its answer, so it measures the forge, not our pacing.
+     * Per forge id and kind ({@code read}, {@code write}); credentials are not a label here (the
+     * budget gauges have them).
+     */
+    private final class CallTimes {
+        private final MeterRegistry registry;
+        private final Map<String, io.micrometer.core.instrument.Timer> timers = new ConcurrentHashMap<>();
+
+        CallTimes(MeterRegistry registry) {
+            this.registry = registry;
+        }
+
+        void preRegister(String forge) {
+            for (CallKind kind : CallKind.values()) {
+                timer(forge, kind);
+            }
+        }
+
+        void record(Permit permit) {
+            CallKind kind = permit.kind;
+            if (kind != null) {
+                timer(forgeOf(permit.credential.id), kind).record(ticker.nanoTime() - permit.sentAt, TimeUnit.NANOSECONDS);
+                permit.kind = null; // observe and close may both reach here: count the call once
+            }
+        }
+
+        private io.micrometer.core.instrument.Timer timer(String forge, CallKind kind) {
+            return timers.computeIfAbsent(forge + "\n" + kind, k -> Latencies.histogram(CALL_LATENCY,
+                            "forge API call latency, from the call's turn at the gate to the answer")
+                    .tag("forge", forge).tag("kind", kind.name().toLowerCase(java.util.Locale.ROOT)).register(registry));
+        }
+    }
+
+    /** Registers the call latency series of {@code forges} (zero until their first call). */
+    public RateLimitedCallGate preRegister(java.util.Collection<String> forges) {
+        forges.forEach(callTimes::preRegister);
+        return this;
     }
 
     /**
@@ -179,7 +224,7 @@ public final class RateLimitedCallGate implements CallGate {
     /** As above, reading the config in force when a credential is first seen. */
     public static RateLimitedCallGate forConfig(Supplier<ForgebusConfig> configs, MeterRegistry registry) {
         return new RateLimitedCallGate(budgetsOf(configs), writePacesOf(configs), registry, Clock.systemUTC(), Ticker.SYSTEM,
-                DEFAULT_LEASE_TIMEOUT);
+                DEFAULT_LEASE_TIMEOUT).preRegister(configs.get().forges().keySet());
     }
 
     /**
@@ -241,6 +286,8 @@ public final class RateLimitedCallGate implements CallGate {
         if (waited) {
             credential.waits.increment();
         }
+        permit.kind = kind;
+        permit.sentAt = ticker.nanoTime();
         return permit;
     }
 
@@ -249,6 +296,9 @@ public final class RateLimitedCallGate implements CallGate {
         Credential credential = credential(credentialId);
         Permit released = credential.permits.releaseForCurrentThread();
         credential.heed(observation, released);
+        if (released != null) {
+            callTimes.record(released);
+        }
     }
 
     /** One call's permit: give it back with {@link #observe} or {@link #close}. */
@@ -257,6 +307,9 @@ public final class RateLimitedCallGate implements CallGate {
         /** The {@link Ticker} time this call's pace slot was, once it has one. */
         private volatile long slot;
         private volatile boolean slotted;
+        /** When the call left the gate (its turn came), and its kind: the forge call latency runs from here to observe. */
+        private volatile long sentAt;
+        private volatile CallKind kind;
 
         private Permit(Credential credential) {
             this.credential = credential;
@@ -266,6 +319,7 @@ public final class RateLimitedCallGate implements CallGate {
         public void observe(Observation observation) {
             credential.permits.release(this);
             credential.heed(observation, this);
+            callTimes.record(this);
         }
 
         /** Gives the permit back if {@link #observe} did not. */

@@ -8,6 +8,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
+import dev.forgebus.common.metrics.Latencies;
+
 /**
  * The meters of one module's worker, all tagged {@code module} (SPEC 4: per-module processed,
  * retried, failed, dead-lettered, consumer lag). Tags hold only values Forgebus chose: module ids,
@@ -23,6 +25,7 @@ final class WorkerMetrics implements AutoCloseable {
     static final String REBALANCES = "forgebus.worker.rebalances";
     static final String RECHECKS = "forgebus.worker.rechecks";
     static final String PARKED = "forgebus.worker.parked";
+    static final String WEBHOOK_TO_ACTION = "forgebus.webhook.to.action";
 
     private final MeterRegistry registry;
     private final String module;
@@ -34,6 +37,7 @@ final class WorkerMetrics implements AutoCloseable {
     private final Counter rechecks;
     private final Counter parked;
     private final Timer attemptLatency;
+    private final Timer webhookToAction;
     private final AtomicLong lag = new AtomicLong();
     private final Gauge lagGauge;
 
@@ -55,8 +59,11 @@ final class WorkerMetrics implements AutoCloseable {
         this.parked = Counter.builder(PARKED).tag("module", module)
                 .description("items moved to a retry tier until the forge's pause of their credential ends (no attempt spent)")
                 .register(registry);
-        this.attemptLatency = Timer.builder(ATTEMPT_LATENCY).tag("module", module)
-                .description("time the module's handler took for one attempt").register(registry);
+        this.attemptLatency = Latencies.histogram(ATTEMPT_LATENCY, "time the module's handler took for one attempt")
+                .tag("module", module).register(registry);
+        this.webhookToAction = Latencies.histogram(WEBHOOK_TO_ACTION,
+                "from the gateway receiving the webhook to the module's handler finishing it (DONE)")
+                .tag("module", module).register(registry);
         // Strong reference and explicit removal on close: a restarted worker of the same module
         // must not leave the gauge bound to the dead one's value.
         this.lagGauge = Gauge.builder(LAG, lag, AtomicLong::get).tag("module", module).strongReference(true)
@@ -94,6 +101,11 @@ final class WorkerMetrics implements AutoCloseable {
 
     void attempt(long nanos) {
         attemptLatency.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** An item finished DONE, {@code latency} after the gateway received its webhook. */
+    void webhookToAction(java.time.Duration latency) {
+        webhookToAction.record(latency.isNegative() ? java.time.Duration.ZERO : latency);
     }
 
     void lag(long items) {
