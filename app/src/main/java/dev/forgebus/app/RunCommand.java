@@ -43,14 +43,12 @@ final class RunCommand implements Callable<Integer> {
     ForgebusConfig withOverrides(ForgebusConfig file) {
         ForgebusConfig c = file;
         if (port != null) {
-            c = new ForgebusConfig(c.server().withPort(checked("--port", port)), c.management(), c.admin(), c.kafka(),
-                    c.dedup(), c.workers(), c.forges(), c.orgs(), c.cronDispatch(), c.healthMonitor(), c.migrations(), c.modules());
+            c = c.withServer(c.server().withPort(checked("--port", port)));
         }
         if (kafkaPort != null) {
             KafkaSettings k = c.kafka();
-            c = new ForgebusConfig(c.server(), c.management(), c.admin(),
-                    new KafkaSettings(k.bootstrapServers(), checked("--kafka-port", kafkaPort), k.topicPrefix(), k.partitions(), k.replicationFactor()),
-                    c.dedup(), c.workers(), c.forges(), c.orgs(), c.cronDispatch(), c.healthMonitor(), c.migrations(), c.modules());
+            c = c.withKafka(new KafkaSettings(k.bootstrapServers(), checked("--kafka-port", kafkaPort), k.topicPrefix(), k.partitions(),
+                    k.replicationFactor()));
         }
         return c;
     }

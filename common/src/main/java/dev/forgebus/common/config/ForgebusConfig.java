@@ -38,6 +38,18 @@ public record ForgebusConfig(ServerConfig server, ManagementConfig management, A
         Objects.requireNonNull(logging, "logging");
     }
 
+    /** This config with another {@code server} section (a command-line port override). */
+    public ForgebusConfig withServer(ServerConfig other) {
+        return new ForgebusConfig(other, management, admin, kafka, dedup, workers, forges, orgs, cronDispatch, healthMonitor,
+                migrations, modules, logging);
+    }
+
+    /** This config with another {@code kafka} section (a command-line port override). */
+    public ForgebusConfig withKafka(KafkaSettings other) {
+        return new ForgebusConfig(server, management, admin, other, dedup, workers, forges, orgs, cronDispatch, healthMonitor,
+                migrations, modules, logging);
+    }
+
     public Optional<ForgeConfig> forge(String forgeId) {
         return Optional.ofNullable(forges.get(forgeId));
     }
