@@ -33,6 +33,7 @@ import dev.forgebus.workers.Emitter;
 import dev.forgebus.workers.HandlerServices;
 import dev.forgebus.workers.InvalidInputException;
 import dev.forgebus.workers.ModuleHandler;
+import dev.forgebus.workers.MapProgressStore;
 import dev.forgebus.workers.ProgressStore;
 import dev.forgebus.workers.Result;
 import dev.forgebus.workers.TriggerGuard;
@@ -50,24 +51,7 @@ class AutoMergeHandlerTest {
     private static HandlerServices services;
     private static final List<Notification> emitted = new CopyOnWriteArrayList<>();
     /** report_status is on by default: the forgebus/auto-merge check remembers its last text here. */
-    private static final ProgressStore MEMORY = new ProgressStore() {
-        private final Map<String, String> values = new java.util.concurrent.ConcurrentHashMap<>();
-
-        @Override
-        public java.util.Optional<String> get(String key) {
-            return java.util.Optional.ofNullable(values.get(key));
-        }
-
-        @Override
-        public void put(String key, String value) {
-            values.put(key, value);
-        }
-
-        @Override
-        public void remove(String key) {
-            values.remove(key);
-        }
-    };
+    private static final ProgressStore MEMORY = new MapProgressStore(new java.util.concurrent.ConcurrentHashMap<>());
     private static final ModuleHandler handler = new TriggerGuard(StandardModules.AUTO_MERGE, new AutoMergeHandler());
 
     @BeforeAll

@@ -30,6 +30,7 @@ import dev.forgebus.forge.DefaultForgeClients;
 import dev.forgebus.forge.ForgeTransport;
 import dev.forgebus.workers.Emitter;
 import dev.forgebus.workers.HandlerServices;
+import dev.forgebus.workers.MapProgressStore;
 import dev.forgebus.workers.ProgressStore;
 import dev.forgebus.workers.Result;
 import dev.forgebus.workers.WorkItem;
@@ -59,22 +60,7 @@ class CronDispatchHandlerTest {
                 """, "forgebus.yml", Map.of("GH", github.apiUrl().toString())::get);
         DefaultForgeClients clients = new DefaultForgeClients(config, CallGate.OPEN,
                 ForgeTransport.of(Duration.ofSeconds(2), Duration.ofSeconds(5), Clock.systemUTC()));
-        ProgressStore store = new ProgressStore() {
-            @Override
-            public Optional<String> get(String key) {
-                return Optional.ofNullable(progress.get(key));
-            }
-
-            @Override
-            public void put(String key, String value) {
-                progress.put(key, value);
-            }
-
-            @Override
-            public void remove(String key) {
-                progress.remove(key);
-            }
-        };
+        ProgressStore store = new MapProgressStore(progress);
         services = new HandlerServices(clients, RepoSettingsSource.mainConfigOnly(config, clients), Emitter.NONE, module -> store)
                 .forModule(ModuleId.CRON_DISPATCH);
     }

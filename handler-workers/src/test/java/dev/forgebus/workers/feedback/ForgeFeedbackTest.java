@@ -30,6 +30,7 @@ import dev.forgebus.forge.DefaultForgeClients;
 import dev.forgebus.forge.ForgeTransport;
 import dev.forgebus.workers.HandlerServices;
 import dev.forgebus.workers.ModuleHandler;
+import dev.forgebus.workers.MapProgressStore;
 import dev.forgebus.workers.ProgressStore;
 import dev.forgebus.workers.WorkItem;
 import dev.forgebus.workers.automerge.AutoMergeHandler;
@@ -72,22 +73,7 @@ class ForgeFeedbackTest {
                 """, "forgebus.yml", Map.of("GH", github.apiUrl().toString(), "FJ", forgejo.apiUrl().toString())::get);
         transport = ForgeTransport.of(Duration.ofSeconds(2), Duration.ofSeconds(5), Clock.systemUTC());
         clients = new DefaultForgeClients(config, CallGate.OPEN, transport);
-        ProgressStore store = new ProgressStore() {
-            @Override
-            public Optional<String> get(String key) {
-                return Optional.ofNullable(progress.get(key));
-            }
-
-            @Override
-            public void put(String key, String value) {
-                progress.put(key, value);
-            }
-
-            @Override
-            public void remove(String key) {
-                progress.remove(key);
-            }
-        };
+        ProgressStore store = new MapProgressStore(progress);
         services = new HandlerServices(clients, RepoSettingsSource.mainConfigOnly(config, clients),
                 (module, source, forge, owner, repo, notification) -> { }, module -> store);
     }

@@ -32,6 +32,7 @@ import dev.forgebus.forge.CallGate;
 import dev.forgebus.forge.DefaultForgeClients;
 import dev.forgebus.forge.ForgeTransport;
 import dev.forgebus.workers.HandlerServices;
+import dev.forgebus.workers.MapProgressStore;
 import dev.forgebus.workers.ProgressStore;
 import dev.forgebus.workers.Result;
 import dev.forgebus.workers.WorkItem;
@@ -159,22 +160,7 @@ class MigrationsHandlerTest {
     private HandlerServices services(ForgebusConfig config) {
         DefaultForgeClients clients = new DefaultForgeClients(config, CallGate.OPEN,
                 ForgeTransport.of(Duration.ofSeconds(2), Duration.ofSeconds(5), Clock.systemUTC()));
-        ProgressStore store = new ProgressStore() {
-            @Override
-            public Optional<String> get(String key) {
-                return Optional.ofNullable(progress.get(key));
-            }
-
-            @Override
-            public void put(String key, String value) {
-                progress.put(key, value);
-            }
-
-            @Override
-            public void remove(String key) {
-                progress.remove(key);
-            }
-        };
+        ProgressStore store = new MapProgressStore(progress);
         return new HandlerServices(clients, RepoSettingsSource.mainConfigOnly(config, clients),
                 (module, source, forge, owner, repo, notification) -> {
                     emitted.add(notification);
