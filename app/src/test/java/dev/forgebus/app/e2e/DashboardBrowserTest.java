@@ -126,6 +126,7 @@ class DashboardBrowserTest {
         WebElement refusal = untilPresent(By.xpath("//table[@id='rejections']//tr[contains(., '" + refused + "')]"),
                 "#deliveries?q=" + refused);
         assertThat(refusal.getText()).contains("bad_signature").contains("401").contains("github");
+        screenshot("refused");
 
         // And a delivery whose label call the forge refuses dead-letters and is on the dead letters page
         forge.createIssue("MyOrg", "app", 2, "Docs are wrong");
