@@ -204,20 +204,7 @@ final class ForgejoRoutes {
     /** A folder's listing, as the contents API answers for a folder: an array of entries (files only here). */
     private Reply folderOrNotFound(String owner, String repo, String ref, String path) {
         List<ForgeState.StoredFile> files = state.folder(owner, repo, ref, path);
-        if (files.isEmpty()) {
-            return notFound();
-        }
-        List<Map<String, Object>> entries = new java.util.ArrayList<>();
-        for (ForgeState.StoredFile file : files) {
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("type", "file");
-            entry.put("name", file.path().substring(file.path().lastIndexOf('/') + 1));
-            entry.put("path", file.path());
-            entry.put("sha", file.sha());
-            entry.put("size", file.bytes().length);
-            entries.add(entry);
-        }
-        return Reply.json(200, entries);
+        return files.isEmpty() ? notFound() : Reply.json(200, Routes.folderListing(files));
     }
 
     // ---- releases ----

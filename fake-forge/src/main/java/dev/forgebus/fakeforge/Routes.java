@@ -1,7 +1,9 @@
 package dev.forgebus.fakeforge;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -83,5 +85,20 @@ final class Routes {
     /** The issue or pull request number, the route's third group. */
     static long number(Matcher path) {
         return Long.parseLong(path.group(3));
+    }
+
+    /** The entries of a folder as both forges' contents API lists them (files only here). */
+    static List<Map<String, Object>> folderListing(List<ForgeState.StoredFile> files) {
+        List<Map<String, Object>> entries = new ArrayList<>();
+        for (ForgeState.StoredFile file : files) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("type", "file");
+            entry.put("name", file.path().substring(file.path().lastIndexOf('/') + 1));
+            entry.put("path", file.path());
+            entry.put("sha", file.sha());
+            entry.put("size", file.bytes().length);
+            entries.add(entry);
+        }
+        return entries;
     }
 }

@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,7 +45,8 @@ public final class AdminRoutes {
     private Optional<ConfigAdmin> configs = Optional.empty();
     /** What a search of recent deliveries may contain: a delivery id's characters and {@code /} of owner/repo. */
     private static final Pattern DELIVERY_QUERY = Pattern.compile("[A-Za-z0-9._:@+=/-]{0,200}");
-    private static final java.util.regex.Pattern LIMIT = Pattern.compile("[0-9]{1,4}");
+    /** Digits of a limit: bounded before parsing, so no value overflows an int. */
+    private static final Pattern LIMIT = Pattern.compile("[0-9]{1,7}");
     static final int RECENT_DEFAULT = 50;
     static final int RECENT_MAX = 500;
 
@@ -143,12 +143,7 @@ public final class AdminRoutes {
         if (!DELIVERY_QUERY.matcher(q).matches()) {
             throw AdminRejection.badRequest("q is up to 200 of A-Z a-z 0-9 . _ : @ + = - / (a delivery id or owner/repo, or part of one)");
         }
-        int limit = queryParameter(ctx, "limit").map(v -> {
-            if (!LIMIT.matcher(v).matches() || Integer.parseInt(v) < 1 || Integer.parseInt(v) > RECENT_MAX) {
-                throw AdminRejection.badRequest("limit must be a whole number from 1 to " + RECENT_MAX);
-            }
-            return Integer.parseInt(v);
-        }).orElse(RECENT_DEFAULT);
+        int limit = limit(ctx, RECENT_DEFAULT, RECENT_MAX);
         List<Map<String, Object>> rows = traces.recent(q, limit).stream().map(t -> {
             Map<String, Object> row = new java.util.LinkedHashMap<>();
             row.put("forge", t.forge());
@@ -172,22 +167,19 @@ public final class AdminRoutes {
         if (forge.isPresent() && !FORGE_ID.matcher(forge.get()).matches()) {
             throw AdminRejection.badRequest("forge is a forge id as in the webhook URL");
         }
-        Optional<Instant> since;
-        try {
-            since = queryParameter(ctx, "since").map(Instant::parse);
-        } catch (DateTimeParseException e) {
-            throw AdminRejection.badRequest("since is an ISO-8601 instant such as 2026-03-01T12:00:00Z");
-        }
-        int limit = 100;
-        Optional<String> asked = queryParameter(ctx, "limit");
-        if (asked.isPresent()) {
-            if (!asked.get().matches("[0-9]{1,4}") || Integer.parseInt(asked.get()) < 1
-                    || Integer.parseInt(asked.get()) > MAX_REJECTIONS_LISTED) {
-                throw AdminRejection.badRequest("limit is 1 to " + MAX_REJECTIONS_LISTED);
-            }
-            limit = Integer.parseInt(asked.get());
-        }
+        Optional<Instant> since = queryParameter(ctx, "since").map(ReplayRequestReader::instant);
+        int limit = limit(ctx, 100, MAX_REJECTIONS_LISTED);
         json(ctx, 200, Map.of("rejections", traces.rejections(forge, since, limit)));
+    }
+
+    /** The {@code limit} query parameter, {@code fallback} when absent; a 400 unless a whole number from 1 to {@code max}. */
+    static int limit(Context ctx, int fallback, int max) {
+        return queryParameter(ctx, "limit").map(v -> {
+            if (!LIMIT.matcher(v).matches() || Integer.parseInt(v) < 1 || Integer.parseInt(v) > max) {
+                throw AdminRejection.badRequest("limit must be a whole number from 1 to " + max);
+            }
+            return Integer.parseInt(v);
+        }).orElse(fallback);
     }
 
     private Handler guarded(Handler handler) {

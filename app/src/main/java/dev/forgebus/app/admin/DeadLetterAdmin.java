@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 import dev.forgebus.workers.dlq.DeadLetter;
 import dev.forgebus.workers.dlq.DeadLetterSource;
@@ -22,7 +21,6 @@ public final class DeadLetterAdmin {
     static final int DEFAULT_LIMIT = 100;
     static final int MAX_LIMIT = 1000;
     private static final Set<String> LIST_PARAMETERS = Set.of("module", "since", "limit");
-    private static final Pattern DIGITS = Pattern.compile("[0-9]{1,7}");
 
     private final DeadLetters deadLetters;
 
@@ -34,7 +32,7 @@ public final class DeadLetterAdmin {
         AdminRoutes.onlyQueryParameters(ctx, LIST_PARAMETERS);
         Optional<DeadLetterSource> source = AdminRoutes.queryParameter(ctx, "module").map(id -> ReplayRequestReader.source(deadLetters.modules(), id));
         Optional<Instant> since = AdminRoutes.queryParameter(ctx, "since").map(ReplayRequestReader::instant);
-        int limit = AdminRoutes.queryParameter(ctx, "limit").map(DeadLetterAdmin::limit).orElse(DEFAULT_LIMIT);
+        int limit = AdminRoutes.limit(ctx, DEFAULT_LIMIT, MAX_LIMIT);
         List<DeadLetter> letters = deadLetters.list(source, limit, since).stream().map(DeadLetter::withoutValue).toList();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("count", letters.size());
@@ -48,10 +46,4 @@ public final class DeadLetterAdmin {
         AdminRoutes.json(ctx, 200, deadLetters.replay(request));
     }
 
-    private static int limit(String value) {
-        if (!DIGITS.matcher(value).matches() || Integer.parseInt(value) < 1 || Integer.parseInt(value) > MAX_LIMIT) {
-            throw AdminRejection.badRequest("limit must be a whole number from 1 to " + MAX_LIMIT);
-        }
-        return Integer.parseInt(value);
-    }
 }
