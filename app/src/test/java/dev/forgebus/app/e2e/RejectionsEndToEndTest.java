@@ -14,6 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -106,15 +109,29 @@ class RejectionsEndToEndTest {
 
     @Test
     void a_flood_of_refused_deliveries_does_not_hold_back_an_accepted_one() throws Exception {
-        // Given 2,000 deliveries to an unknown forge and with bad signatures, sent as fast as possible
-        List<CompletableFuture<HttpResponse<Void>>> flood = new ArrayList<>();
-        for (int i = 0; i < 2000; i++) {
-            String forgeId = i % 2 == 0 ? "nosuchforge" : "github";
-            flood.add(http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + forgebus.port + "/webhooks/" + forgeId))
-                    .header("Content-Type", "application/json").header("X-GitHub-Event", "issues")
-                    .header("X-GitHub-Delivery", "flood-" + i).header("X-Hub-Signature-256", "sha256=" + "0".repeat(64))
-                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.discarding()));
-        }
+        // Given 2,000 deliveries to an unknown forge and with bad signatures, sent as fast as the gateway
+        // answers them, at most 100 at a time: under its max_in_flight (200), so that what is measured is
+        // the rejection log, not the gateway's 503 for too many requests in flight
+        Semaphore inFlight = new Semaphore(100);
+        CountDownLatch halfway = new CountDownLatch(1);
+        List<CompletableFuture<HttpResponse<Void>>> flood = new CopyOnWriteArrayList<>();
+        Thread sender = Thread.ofVirtual().start(() -> {
+            for (int i = 0; i < 2000; i++) {
+                inFlight.acquireUninterruptibly();
+                String forgeId = i % 2 == 0 ? "nosuchforge" : "github";
+                CompletableFuture<HttpResponse<Void>> sent = http.sendAsync(HttpRequest.newBuilder(
+                                URI.create("http://127.0.0.1:" + forgebus.port + "/webhooks/" + forgeId))
+                        .header("Content-Type", "application/json").header("X-GitHub-Event", "issues")
+                        .header("X-GitHub-Delivery", "flood-" + i).header("X-Hub-Signature-256", "sha256=" + "0".repeat(64))
+                        .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.discarding());
+                sent.whenComplete((answer, failure) -> inFlight.release());
+                flood.add(sent);
+                if (i == 1000) {
+                    halfway.countDown();
+                }
+            }
+        });
+        assertThat(halfway.await(WITHIN.toSeconds(), TimeUnit.SECONDS)).isTrue();
 
         // When a correctly signed delivery arrives in the middle of it
         HttpResponse<String> accepted = forgebus.postGithub("issues", RunningForgebus.newDelivery(),
@@ -123,6 +140,7 @@ class RejectionsEndToEndTest {
         // Then it is accepted (a gateway held back by the rejection log would answer 408 or 503 at its
         // request deadline), and every refusal was answered
         assertThat(accepted.statusCode()).isEqualTo(202);
+        sender.join();
         List<Integer> statuses = new CopyOnWriteArrayList<>();
         for (CompletableFuture<HttpResponse<Void>> f : flood) {
             statuses.add(f.get().statusCode());
